@@ -1,0 +1,306 @@
+import { parseArgs } from "node:util";
+import type { Config, Env } from "../config.js";
+import { loadConfig } from "../config.js";
+import { checkLog } from "../core/check-log.js";
+import { STATUSES } from "../core/types.js";
+import type { FieldError, FindingInput, Status } from "../core/types.js";
+import type { Clock, LogService } from "../services/log-service.js";
+import { LogWriteError, createLogService } from "../services/log-service.js";
+import { createStore } from "../store/create-store.js";
+import type { CommitAuthor, LogStore } from "../store/log-store.js";
+import { StoreError } from "../store/log-store.js";
+import { readGitUser } from "../store/local-git.js";
+import type { Prompter } from "./prompt.js";
+import { askMissingFields } from "./prompt.js";
+import { renderDigest, renderList } from "./render.js";
+
+export const EXIT = { ok: 0, invalid: 1, usage: 2, store: 3 } as const;
+
+export const USAGE = `Usage: research-log <command> [options]
+
+Commands:
+  add      --title T --category C --status S --finding F --impact I
+           [--related R]... [--action A]... [--date YYYY-MM-DD] [--json]
+  list     [--open] [--category C] [--status S] [--search Q] [--json]
+  digest   [--json]              open action items, grouped by finding
+  resolve  <id> [--item N] [--status Resolved|Workaround|Open] [--uncheck] [--json]
+  check                          validate the log; exit 1 with file:line messages
+  serve                          run the configured chat bots
+
+Options for every command:
+  --repo DIR         the local git checkout (default: the current directory)
+  --github O/NAME    use the log in this GitHub repository (or set GITHUB_REPO)
+  --log-path PATH    the log inside the repository (default docs/research_log.md)
+  -h, --help         show this help
+
+Exit codes: 0 ok, 1 invalid input or check failure, 2 usage error, 3 store failure.`;
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Asks a person for a value; undefined when there is no terminal. */
+  prompter: Prompter | undefined;
+}
+
+export interface CliContext {
+  env: Env;
+  cwd: string;
+  io: CliIo;
+  clock?: Clock;
+  /** Runs the chat bots (`serve`); resolves when they stop. */
+  serve?: (config: Config, service: LogService, store: LogStore) => Promise<number>;
+}
+
+class UsageError extends Error {
+  override name = "UsageError";
+}
+
+const commonOptions = {
+  repo: { type: "string" },
+  github: { type: "string" },
+  "log-path": { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+const commandOptions = {
+  add: {
+    title: { type: "string" },
+    category: { type: "string" },
+    status: { type: "string" },
+    finding: { type: "string" },
+    impact: { type: "string" },
+    related: { type: "string", multiple: true },
+    action: { type: "string", multiple: true },
+    date: { type: "string" },
+  },
+  list: {
+    open: { type: "boolean" },
+    category: { type: "string" },
+    status: { type: "string" },
+    search: { type: "string" },
+  },
+  digest: {},
+  resolve: {
+    item: { type: "string" },
+    status: { type: "string" },
+    uncheck: { type: "boolean" },
+  },
+  check: {},
+  serve: {},
+} as const;
+
+type Command = keyof typeof commandOptions;
+
+const isCommand = (name: string): name is Command => Object.hasOwn(commandOptions, name);
+
+const fieldLabel: Record<FieldError["field"], string> = {
+  date: "--date",
+  title: "--title",
+  category: "--category",
+  status: "--status",
+  related: "--related",
+  finding: "--finding",
+  impact: "--impact",
+  actionItems: "--action",
+};
+
+/**
+ * Runs one `research-log` command. Returns the exit code; never throws for
+ * expected failures (bad input, store errors), which are reported on stderr.
+ */
+export async function runCli(argv: readonly string[], context: CliContext): Promise<number> {
+  const { io } = context;
+  try {
+    return await dispatch(argv, context);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`research-log: ${error.message}\n\n${USAGE}\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof StoreError) {
+      io.stderr(`research-log: ${error.message}\n`);
+      if (error instanceof LogWriteError) {
+        io.stderr(`\nThe entry was not saved. Here it is, so nothing is lost:\n\n${error.markdown}\n`);
+      }
+      return EXIT.store;
+    }
+    throw error;
+  }
+}
+
+async function dispatch(argv: readonly string[], context: CliContext): Promise<number> {
+  const { io } = context;
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "-h" || name === "--help" || name === "help") {
+    io.stdout(`${USAGE}\n`);
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (!isCommand(name)) throw new UsageError(`unknown command "${name}"`);
+
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...rest],
+      options: { ...commonOptions, ...commandOptions[name] },
+      allowPositionals: name === "resolve",
+      strict: true,
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const values = parsed.values as Record<string, string | string[] | boolean | undefined>;
+  if (values.help === true) {
+    io.stdout(`${USAGE}\n`);
+    return EXIT.ok;
+  }
+  const str = (key: string): string | undefined => {
+    const value = values[key];
+    return typeof value === "string" ? value : undefined;
+  };
+  const json = values.json === true;
+
+  const overrides: Record<string, string> = {};
+  const github = str("github");
+  const logPath = str("log-path");
+  if (github !== undefined) overrides.GITHUB_REPO = github;
+  if (logPath !== undefined) overrides.LOG_PATH = logPath;
+  const loaded = loadConfig(context.env, overrides);
+  if (!loaded.ok) {
+    for (const problem of loaded.problems) io.stderr(`research-log: ${problem}\n`);
+    return EXIT.usage;
+  }
+  const { config } = loaded;
+  const repoDir = str("repo") ?? context.cwd;
+  const store = await createStore(config, { repoDir });
+  const service = createLogService({
+    store,
+    categories: config.categories,
+    timeZone: config.digest.timeZone,
+    order: config.order,
+    ...(context.clock === undefined ? {} : { clock: context.clock }),
+  });
+  const author = async (): Promise<CommitAuthor | undefined> => readGitUser(repoDir).catch(() => undefined);
+
+  switch (name) {
+    case "add": {
+      let input: FindingInput = {
+        title: str("title"),
+        category: str("category"),
+        status: str("status"),
+        finding: str("finding"),
+        impact: str("impact"),
+        related: values.related as string[] | undefined,
+        actionItems: values.action as string[] | undefined,
+        date: str("date"),
+      };
+      if (io.prompter !== undefined) {
+        input = await askMissingFields(input, io.prompter, config.categories);
+      }
+      const result = await service.logFinding(input, config.github === undefined ? undefined : await author());
+      if (!result.ok) {
+        for (const error of result.errors) io.stderr(`research-log: ${fieldLabel[error.field]}: ${error.message}\n`);
+        return EXIT.invalid;
+      }
+      const out = {
+        id: result.id,
+        path: config.logPath,
+        commit: result.commit ?? null,
+        url: result.pullRequestUrl ?? result.commitUrl ?? result.entryUrl ?? null,
+        entryUrl: result.entryUrl ?? null,
+        created: result.created,
+      };
+      if (json) {
+        io.stdout(`${JSON.stringify(out)}\n`);
+      } else if (result.created) {
+        const where = result.pullRequestUrl === undefined ? "" : ` (pull request: ${result.pullRequestUrl})`;
+        io.stdout(`Logged ${result.id} in ${config.logPath}${result.commit === undefined ? "" : ` as ${result.commit.slice(0, 12)}`}${where}\n`);
+      } else {
+        io.stdout(`Already logged: ${result.id} (nothing to commit)\n`);
+      }
+      return EXIT.ok;
+    }
+
+    case "list": {
+      const status = str("status");
+      const category = str("category");
+      const search = str("search");
+      const entries = await service.list({
+        ...(values.open === true ? { open: true } : {}),
+        ...(status === undefined ? {} : { status }),
+        ...(category === undefined ? {} : { category }),
+        ...(search === undefined ? {} : { search }),
+      });
+      if (json) {
+        io.stdout(`${JSON.stringify(entries)}\n`);
+      } else {
+        io.stdout(renderList(entries));
+      }
+      return EXIT.ok;
+    }
+
+    case "digest": {
+      const groups = await service.digest();
+      io.stdout(json ? `${JSON.stringify(groups)}\n` : renderDigest(groups));
+      return EXIT.ok;
+    }
+
+    case "resolve": {
+      const [id, ...extra] = parsed.positionals;
+      if (id === undefined) throw new UsageError("resolve needs the finding's id (see research-log list)");
+      if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+      const itemValue = str("item");
+      const statusValue = str("status");
+      const by = config.github === undefined ? undefined : await author();
+      let result;
+      if (itemValue !== undefined) {
+        if (!/^[1-9]\d*$/.test(itemValue)) {
+          io.stderr(`research-log: --item must be a whole number from 1 (got "${itemValue}")\n`);
+          return EXIT.invalid;
+        }
+        if (statusValue !== undefined) throw new UsageError("give either --item or --status, not both");
+        result = await service.setActionItem(id, Number(itemValue), values.uncheck !== true, by);
+      } else {
+        if (values.uncheck === true) throw new UsageError("--uncheck goes with --item N");
+        const status = STATUSES.find((s) => s.toLowerCase() === (statusValue ?? "Resolved").toLowerCase());
+        if (status === undefined) {
+          io.stderr(`research-log: --status must be one of ${STATUSES.join(", ")} (got "${statusValue}")\n`);
+          return EXIT.invalid;
+        }
+        result = await service.setStatus(id, status as Status, by);
+      }
+      if (!result.ok) {
+        io.stderr(`research-log: ${result.reason}\n`);
+        return EXIT.invalid;
+      }
+      if (json) {
+        io.stdout(
+          `${JSON.stringify({ id: result.id, title: result.title, changed: result.changed, commit: result.commit ?? null, url: result.pullRequestUrl ?? result.commitUrl ?? result.entryUrl ?? null })}\n`,
+        );
+      } else {
+        const what = itemValue === undefined ? `status of ${result.id}` : `action item ${itemValue} of ${result.id}`;
+        io.stdout(result.changed ? `Updated ${what}\n` : `Nothing to change: ${what} was already so\n`);
+      }
+      return EXIT.ok;
+    }
+
+    case "check": {
+      const { text } = await store.read();
+      if (text === undefined) {
+        io.stderr(`research-log: ${store.description} does not exist yet (research-log add creates it)\n`);
+        return EXIT.invalid;
+      }
+      const problems = checkLog(text, { categories: config.categories });
+      for (const problem of problems) io.stderr(`${config.logPath}:${problem.line}: ${problem.message}\n`);
+      if (problems.length > 0) return EXIT.invalid;
+      if (!json) io.stdout(`${config.logPath}: ok\n`);
+      else io.stdout(`${JSON.stringify({ ok: true, path: config.logPath })}\n`);
+      return EXIT.ok;
+    }
+
+    case "serve": {
+      if (context.serve === undefined) throw new UsageError("serve is not available here");
+      return context.serve(config, service, store);
+    }
+  }
+}

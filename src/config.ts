@@ -1,0 +1,236 @@
+import { z } from "zod";
+import { DEFAULT_CATEGORIES } from "./core/types.js";
+
+/**
+ * The one place that reads the environment. Every variable is parsed here;
+ * a bad or missing value becomes one message naming the variable.
+ */
+
+export interface GitHubConfig {
+  owner: string;
+  repo: string;
+  branch: string | undefined;
+  apiUrl: string;
+  commitMode: "direct" | "pull-request";
+  auth:
+    | { kind: "token"; token: string }
+    | { kind: "app"; appId: string; privateKey: string; installationId: number | undefined }
+    | { kind: "none" };
+}
+
+export interface SlackConfig {
+  botToken: string;
+  appToken: string | undefined;
+  signingSecret: string | undefined;
+  apiUrl: string | undefined;
+  allowedChannels: string[] | undefined;
+  allowedUsers: string[] | undefined;
+}
+
+export interface DiscordConfig {
+  token: string;
+  applicationId: string;
+  guildId: string | undefined;
+  apiUrl: string | undefined;
+}
+
+export interface Config {
+  logPath: string;
+  categories: string[];
+  order: "oldest-first" | "newest-first";
+  github: GitHubConfig | undefined;
+  slack: SlackConfig | undefined;
+  discord: DiscordConfig | undefined;
+  digest: {
+    cron: string;
+    timeZone: string;
+    slackChannel: string | undefined;
+    discordChannel: string | undefined;
+  };
+  port: number;
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+const present = (value: string | undefined): string | undefined => {
+  const trimmed = value?.trim();
+  return trimmed === undefined || trimmed === "" ? undefined : trimmed;
+};
+
+const list = (value: string | undefined): string[] | undefined => {
+  const items = present(value)
+    ?.split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+  return items === undefined || items.length === 0 ? undefined : items;
+};
+
+const repoSchema = z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/);
+const cronField = String.raw`[0-9*,/\-A-Za-z?LW#]+`;
+const cronSchema = z.string().regex(new RegExp(`^${cronField}(\\s+${cronField}){4,5}$`));
+
+/** True when `zone` is an IANA time zone this runtime knows. */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A log path must stay inside the repository. */
+export function checkLogPath(path: string): string | undefined {
+  if (path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path)) return `LOG_PATH must be relative to the repository (got "${path}")`;
+  if (path.split(/[\\/]/).some((part) => part === "..")) return `LOG_PATH must stay inside the repository (got "${path}")`;
+  if (path.includes("\0")) return "LOG_PATH contains a NUL byte";
+  if (!/\.(md|markdown)$/i.test(path)) return `LOG_PATH must name a markdown file ending in .md (got "${path}")`;
+  return undefined;
+}
+
+/**
+ * Reads and checks the configuration. `overrides` are command-line flags,
+ * which win over the environment.
+ */
+export function loadConfig(env: Env = process.env, overrides: Partial<Record<string, string>> = {}): ConfigResult {
+  const get = (name: string): string | undefined => present(overrides[name] ?? env[name]);
+  const problems: string[] = [];
+
+  const logPath = get("LOG_PATH") ?? "docs/research_log.md";
+  const pathProblem = checkLogPath(logPath);
+  if (pathProblem !== undefined) problems.push(pathProblem);
+
+  const extra = list(get("LOG_CATEGORIES")) ?? [];
+  const categories = [...DEFAULT_CATEGORIES];
+  for (const category of extra) {
+    if (!/^[\p{L}\p{N}][\p{L}\p{N} &/-]{0,39}$/u.test(category)) {
+      problems.push(`LOG_CATEGORIES: "${category}" is not a valid category name (letters, digits, spaces; at most 40 characters)`);
+    } else if (!categories.some((c) => c.toLowerCase() === category.toLowerCase())) {
+      categories.push(category);
+    }
+  }
+
+  const orderValue = get("LOG_ORDER") ?? "oldest-first";
+  if (orderValue !== "oldest-first" && orderValue !== "newest-first") {
+    problems.push(`LOG_ORDER must be oldest-first or newest-first (got "${orderValue}")`);
+  }
+  const order = orderValue === "newest-first" ? "newest-first" : "oldest-first";
+
+  let github: GitHubConfig | undefined;
+  const repoValue = get("GITHUB_REPO");
+  if (repoValue !== undefined) {
+    if (!repoSchema.safeParse(repoValue).success) {
+      problems.push(`GITHUB_REPO must look like owner/name (got "${repoValue}")`);
+    }
+    const [owner = "", repo = ""] = repoValue.split("/");
+    const apiUrl = (get("GITHUB_API_URL") ?? "https://api.github.com").replace(/\/+$/, "");
+    if (!/^https?:\/\/[^\s/]+/.test(apiUrl)) problems.push(`GITHUB_API_URL must be an http(s) URL (got "${apiUrl}")`);
+    const mode = get("GITHUB_COMMIT_MODE") ?? "direct";
+    if (mode !== "direct" && mode !== "pull-request") {
+      problems.push(`GITHUB_COMMIT_MODE must be direct or pull-request (got "${mode}")`);
+    }
+    const token = get("GITHUB_TOKEN");
+    const appId = get("GITHUB_APP_ID");
+    const privateKey = get("GITHUB_APP_PRIVATE_KEY");
+    const installation = get("GITHUB_APP_INSTALLATION_ID");
+    let auth: GitHubConfig["auth"] = { kind: "none" };
+    if (token !== undefined) {
+      auth = { kind: "token", token };
+    } else if (appId !== undefined || privateKey !== undefined) {
+      if (appId === undefined || !/^\d+$/.test(appId)) problems.push("GITHUB_APP_ID must be the GitHub App's numeric id");
+      if (privateKey === undefined || !privateKey.replace(/\\n/g, "\n").includes("PRIVATE KEY")) {
+        problems.push("GITHUB_APP_PRIVATE_KEY must be the App's PEM private key (-----BEGIN ... PRIVATE KEY-----)");
+      }
+      if (installation !== undefined && !/^\d+$/.test(installation)) {
+        problems.push(`GITHUB_APP_INSTALLATION_ID must be a number (got "${installation}")`);
+      }
+      auth = {
+        kind: "app",
+        appId: appId ?? "",
+        // Env files often carry the PEM on one line with literal \n.
+        privateKey: (privateKey ?? "").replace(/\\n/g, "\n"),
+        installationId: installation === undefined ? undefined : Number(installation),
+      };
+    } else {
+      problems.push("GITHUB_REPO is set but there are no credentials: set GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY");
+    }
+    github = {
+      owner,
+      repo,
+      branch: get("GITHUB_BRANCH"),
+      apiUrl,
+      commitMode: mode === "pull-request" ? "pull-request" : "direct",
+      auth,
+    };
+  }
+
+  let slack: SlackConfig | undefined;
+  const botToken = get("SLACK_BOT_TOKEN");
+  if (botToken !== undefined) {
+    if (!botToken.startsWith("xoxb-")) problems.push("SLACK_BOT_TOKEN must be a bot token (starts with xoxb-)");
+    const appToken = get("SLACK_APP_TOKEN");
+    if (appToken !== undefined && !appToken.startsWith("xapp-")) {
+      problems.push("SLACK_APP_TOKEN must be an app-level token (starts with xapp-) for Socket Mode");
+    }
+    const signingSecret = get("SLACK_SIGNING_SECRET");
+    if (appToken === undefined && signingSecret === undefined) {
+      problems.push("SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)");
+    }
+    const apiUrl = get("SLACK_API_URL");
+    if (apiUrl !== undefined && !/^https?:\/\//.test(apiUrl)) problems.push(`SLACK_API_URL must be an http(s) URL (got "${apiUrl}")`);
+    slack = {
+      botToken,
+      appToken,
+      signingSecret,
+      apiUrl: apiUrl === undefined ? undefined : apiUrl.replace(/\/*$/, "/"),
+      allowedChannels: list(get("SLACK_ALLOWED_CHANNELS")),
+      allowedUsers: list(get("SLACK_ALLOWED_USERS")),
+    };
+  }
+
+  let discord: DiscordConfig | undefined;
+  const discordToken = get("DISCORD_TOKEN");
+  const applicationId = get("DISCORD_APPLICATION_ID");
+  if (discordToken !== undefined || applicationId !== undefined) {
+    if (discordToken === undefined) problems.push("DISCORD_TOKEN is required when DISCORD_APPLICATION_ID is set");
+    if (applicationId === undefined || !/^\d+$/.test(applicationId)) {
+      problems.push("DISCORD_APPLICATION_ID must be the application's numeric id");
+    }
+    const guildId = get("DISCORD_GUILD_ID");
+    if (guildId !== undefined && !/^\d+$/.test(guildId)) problems.push(`DISCORD_GUILD_ID must be a numeric id (got "${guildId}")`);
+    discord = { token: discordToken ?? "", applicationId: applicationId ?? "", guildId, apiUrl: get("DISCORD_API_URL") };
+  }
+
+  const cron = get("DIGEST_CRON") ?? "0 9 * * 1-5";
+  if (!cronSchema.safeParse(cron).success) {
+    problems.push(`DIGEST_CRON must be a cron expression with 5 fields (or 6 with seconds), e.g. "0 9 * * 1-5" (got "${cron}")`);
+  }
+  const timeZone = get("DIGEST_TIMEZONE") ?? "UTC";
+  if (!isTimeZone(timeZone)) problems.push(`DIGEST_TIMEZONE must be an IANA time zone such as Europe/Berlin (got "${timeZone}")`);
+
+  const portValue = get("PORT") ?? "3000";
+  const port = Number(portValue);
+  if (!/^\d+$/.test(portValue) || port < 0 || port > 65535) problems.push(`PORT must be a port number 0-65535 (got "${portValue}")`);
+
+  if (problems.length > 0) return { ok: false, problems };
+  return {
+    ok: true,
+    config: {
+      logPath,
+      categories,
+      order,
+      github,
+      slack,
+      discord,
+      digest: {
+        cron,
+        timeZone,
+        slackChannel: get("DIGEST_SLACK_CHANNEL"),
+        discordChannel: get("DIGEST_DISCORD_CHANNEL"),
+      },
+      port,
+    },
+  };
+}

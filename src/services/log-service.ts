@@ -1,0 +1,246 @@
+import { formatEntry } from "../core/format-entry.js";
+import { appendEntry, setActionItem, setStatus } from "../core/edit-log.js";
+import { filterEntries } from "../core/filter-entries.js";
+import { normalizeFinding } from "../core/normalize-finding.js";
+import { parseLog } from "../core/parse-log.js";
+import { selectOpenItems } from "../core/select-open-items.js";
+import type { OpenItemGroup } from "../core/select-open-items.js";
+import { todayIn } from "../core/dates.js";
+import type { FieldError, Finding, FindingInput, ParsedEntry, Status } from "../core/types.js";
+import { DEFAULT_CATEGORIES } from "../core/types.js";
+import type { CommitAuthor, LogStore } from "../store/log-store.js";
+import { StoreError } from "../store/log-store.js";
+import { updateLog } from "./update-log.js";
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface LogServiceOptions {
+  store: LogStore;
+  clock?: Clock;
+  /** Allowed categories (defaults plus the team's own). */
+  categories?: readonly string[];
+  /** IANA zone for "today" (entry dates, digest ages). */
+  timeZone?: string;
+  order?: "oldest-first" | "newest-first";
+  maxAttempts?: number;
+}
+
+/** An entry as the service shows it to adapters: the finding's fields and its id. */
+export interface EntrySummary {
+  id: string;
+  line: number;
+  date: string | undefined;
+  title: string;
+  category: string | undefined;
+  status: string | undefined;
+  related: string[];
+  finding: string | undefined;
+  impact: string | undefined;
+  actionItems: { text: string; done: boolean }[];
+  url: string | undefined;
+}
+
+export interface Committed {
+  /** The commit (or pull request) link, when the store has one. */
+  commitUrl: string | undefined;
+  commit: string | undefined;
+  pullRequestUrl: string | undefined;
+}
+
+export type LogFindingResult =
+  | { ok: false; errors: FieldError[] }
+  | ({
+      ok: true;
+      id: string;
+      finding: Finding;
+      /** False when the same entry was already in the log (a retried submission). */
+      created: boolean;
+      entryUrl: string | undefined;
+      markdown: string;
+    } & Committed);
+
+export type EditEntryResult =
+  | { ok: false; reason: string }
+  | ({ ok: true; id: string; title: string; changed: boolean; entryUrl: string | undefined } & Committed);
+
+/** The write failed for good; `markdown` is the entry the person typed, to hand back to them. */
+export class LogWriteError extends StoreError {
+  override name = "LogWriteError";
+  constructor(
+    message: string,
+    readonly markdown: string,
+    options: { cause: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** What the chat adapters and the CLI call: log a finding, edit one, read the log. */
+export interface LogService {
+  readonly categories: readonly string[];
+  /** Validate typed input without writing (for inline form errors); fills in today's date. */
+  validate(input: FindingInput): { ok: true; finding: Finding } | { ok: false; errors: FieldError[] };
+  /** @throws LogWriteError (with the entry's markdown) when the store fails for good. */
+  logFinding(input: FindingInput, by?: CommitAuthor): Promise<LogFindingResult>;
+  /** @throws StoreError when the store fails for good. */
+  setStatus(id: string, status: Status, by?: CommitAuthor): Promise<EditEntryResult>;
+  /** Check (done) or uncheck an action item; `item` is 1-based. @throws StoreError */
+  setActionItem(
+    id: string,
+    item: number,
+    done: boolean,
+    by?: CommitAuthor,
+    expectedText?: string,
+  ): Promise<EditEntryResult>;
+  /** @throws StoreError */
+  list(filter?: { open?: boolean; category?: string; status?: string; search?: string }): Promise<EntrySummary[]>;
+  /** @throws StoreError */
+  get(id: string): Promise<EntrySummary | undefined>;
+  /** Open action items grouped by finding, with ages in days. @throws StoreError */
+  digest(): Promise<OpenItemGroup[]>;
+  /** Today's date in the configured zone. */
+  today(): string;
+}
+
+/** Builds the log service over a store. */
+export function createLogService(options: LogServiceOptions): LogService {
+  const { store } = options;
+  const clock = options.clock ?? systemClock;
+  const categories = options.categories ?? DEFAULT_CATEGORIES;
+  const timeZone = options.timeZone ?? "UTC";
+  const updateOptions = options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts };
+
+  const today = (): string => todayIn(timeZone, clock.now());
+
+  const summarize = (entry: ParsedEntry): EntrySummary => ({
+    id: entry.id,
+    line: entry.line,
+    date: entry.date,
+    title: entry.title,
+    category: entry.category,
+    status: entry.status,
+    related: entry.related,
+    finding: entry.finding,
+    impact: entry.impact,
+    actionItems: entry.actionItems.map(({ text, done }) => ({ text, done })),
+    url: store.entryUrl(entry.id),
+  });
+
+  const readEntries = async (): Promise<ParsedEntry[]> => {
+    const { text } = await store.read();
+    return text === undefined ? [] : parseLog(text).entries;
+  };
+
+  const validate: LogService["validate"] = (input) => {
+    const result = normalizeFinding({ ...input, date: input.date ?? today() }, { categories });
+    return result.ok ? { ok: true, finding: result.value } : { ok: false, errors: result.errors };
+  };
+
+  const titleOf = (text: string | undefined, id: string): string =>
+    (text === undefined ? undefined : parseLog(text).entries.find((e) => e.id === id)?.title) ?? id;
+
+  const editEntry = async (
+    id: string,
+    verb: string,
+    edit: (text: string) => { ok: true; text: string; changed: boolean } | { ok: false; reason: string },
+    by: CommitAuthor | undefined,
+  ): Promise<EditEntryResult> => {
+    let title = id;
+    const outcome = await updateLog(
+      store,
+      (text) => {
+        if (text === undefined) return { ok: false, reason: `no finding with id "${id}": the log does not exist yet` };
+        title = titleOf(text, id);
+        return edit(text);
+      },
+      // The title is known only once the edit has read the log, so the message is read lazily.
+      {
+        get message() {
+          return `docs: ${verb} - ${title}`;
+        },
+        author: by,
+      },
+      updateOptions,
+    );
+    if (!outcome.ok) return outcome;
+    return {
+      ok: true,
+      id,
+      title,
+      changed: outcome.changed,
+      entryUrl: store.entryUrl(id),
+      commit: outcome.write?.commit,
+      commitUrl: outcome.write?.url,
+      pullRequestUrl: outcome.write?.pullRequestUrl,
+    };
+  };
+
+  return {
+    categories,
+    validate,
+    today,
+
+    async logFinding(input, by) {
+      const valid = validate(input);
+      if (!valid.ok) return valid;
+      const { finding } = valid;
+      const markdown = formatEntry(finding);
+      let id = "";
+      try {
+        const outcome = await updateLog(
+          store,
+          (text) => {
+            const appended = appendEntry(text, finding, options.order === undefined ? {} : { order: options.order });
+            id = appended.id;
+            return appended;
+          },
+          { message: `docs: log finding - ${finding.title}`, author: by },
+          updateOptions,
+        );
+        if (!outcome.ok) throw new StoreError(outcome.reason);
+        return {
+          ok: true,
+          id,
+          finding,
+          created: outcome.changed,
+          entryUrl: store.entryUrl(id),
+          markdown,
+          commit: outcome.write?.commit,
+          commitUrl: outcome.write?.url,
+          pullRequestUrl: outcome.write?.pullRequestUrl,
+        };
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new LogWriteError(`could not save the finding: ${reason}`, markdown, { cause: error });
+      }
+    },
+
+    setStatus(id, status, by) {
+      const verb = status === "Resolved" ? "resolve finding" : `set status ${status.toLowerCase()}`;
+      return editEntry(id, verb, (text) => setStatus(text, id, status), by);
+    },
+
+    setActionItem(id, item, done, by, expectedText) {
+      const verb = done ? "check action item" : "uncheck action item";
+      return editEntry(id, verb, (text) => setActionItem(text, id, item, done, expectedText), by);
+    },
+
+    async list(filter = {}) {
+      return filterEntries(await readEntries(), filter).map(summarize);
+    },
+
+    async get(id) {
+      const entry = (await readEntries()).find((e) => e.id === id);
+      return entry === undefined ? undefined : summarize(entry);
+    },
+
+    async digest() {
+      const { text } = await store.read();
+      return text === undefined ? [] : selectOpenItems(parseLog(text), today());
+    },
+  };
+}

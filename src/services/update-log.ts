@@ -1,0 +1,63 @@
+import type { CommitRequest, LogStore, WriteResult } from "../store/log-store.js";
+import { AmbiguousWriteError, ConflictError, StoreError } from "../store/log-store.js";
+
+/** What a pure edit returns: the new text and whether it changed anything. */
+export type EditApplied = { ok: true; text: string; changed: boolean };
+/** An edit that cannot apply (no such entry, no such item): an expected outcome, not a failure. */
+export type EditRefused = { ok: false; reason: string };
+export type EditFn = (text: string | undefined) => EditApplied | EditRefused;
+
+export type UpdateOutcome =
+  | { ok: true; changed: boolean; text: string; write: WriteResult | undefined }
+  | EditRefused;
+
+export interface UpdateOptions {
+  /** How many conflicts or ambiguous failures to absorb before giving up. */
+  maxAttempts?: number;
+}
+
+/** The write kept conflicting, or kept failing ambiguously. */
+export class RetriesExhaustedError extends StoreError {
+  override name = "RetriesExhaustedError";
+}
+
+/**
+ * Read, apply a pure edit, write against the version read; on a conflict or
+ * an ambiguous failure, re-read and re-apply. Edits are idempotent (an entry
+ * already there is not appended again), so a write that did land before an
+ * ambiguous failure is found on the re-read and not repeated.
+ *
+ * @throws StoreError subclasses when the store fails for good.
+ */
+export async function updateLog(
+  store: LogStore,
+  edit: EditFn,
+  commit: CommitRequest,
+  options: UpdateOptions = {},
+): Promise<UpdateOutcome> {
+  const maxAttempts = options.maxAttempts ?? 10;
+  return store.withLock(async () => {
+    let allowCached = true;
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      const snapshot = await store.read({ allowCached });
+      const applied = edit(snapshot.text);
+      if (!applied.ok) return applied;
+      if (!applied.changed) {
+        return { ok: true, changed: false, text: applied.text, write: undefined };
+      }
+      try {
+        const write = await store.write(applied.text, snapshot.version, commit);
+        return { ok: true, changed: true, text: applied.text, write };
+      } catch (error) {
+        if (!(error instanceof ConflictError || error instanceof AmbiguousWriteError)) throw error;
+        lastError = error;
+        allowCached = false;
+      }
+    }
+    throw new RetriesExhaustedError(
+      `gave up after ${maxAttempts} attempts: the log kept changing or the store kept failing`,
+      { cause: lastError },
+    );
+  });
+}

@@ -1,0 +1,32 @@
+import type { Config } from "../config.js";
+import { createGitHubClient, createGitHubStore } from "./github.js";
+import { createLocalGitStore } from "./local-git.js";
+import type { LogStore } from "./log-store.js";
+
+/** The store the configuration asks for: GitHub when GITHUB_REPO is set, else the local checkout. */
+export async function createStore(config: Config, options: { repoDir: string }): Promise<LogStore> {
+  const { github } = config;
+  if (github === undefined) {
+    return createLocalGitStore({ repoDir: options.repoDir, logPath: config.logPath });
+  }
+  const auth = github.auth;
+  const octokit = createGitHubClient({
+    baseUrl: github.apiUrl,
+    repo: { owner: github.owner, repo: github.repo },
+    ...(auth.kind === "token" ? { token: auth.token } : {}),
+    ...(auth.kind === "app"
+      ? {
+          appId: auth.appId,
+          privateKey: auth.privateKey,
+          ...(auth.installationId === undefined ? {} : { installationId: auth.installationId }),
+        }
+      : {}),
+  });
+  return createGitHubStore(octokit, {
+    owner: github.owner,
+    repo: github.repo,
+    path: config.logPath,
+    commitMode: github.commitMode,
+    ...(github.branch === undefined ? {} : { branch: github.branch }),
+  });
+}

@@ -1,0 +1,287 @@
+import { execFile, execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const root = resolve(import.meta.dirname, "../..");
+const bin = join(root, "dist/src/cli/main.js");
+const seedFile = join(root, "test/fixtures/seed-example.md");
+
+const gitEnv = {
+  PATH: process.env.PATH ?? "",
+  HOME: tmpdir(),
+  GIT_CONFIG_NOSYSTEM: "1",
+  GIT_AUTHOR_NAME: "Ada Lovelace",
+  GIT_AUTHOR_EMAIL: "ada@example.com",
+  GIT_COMMITTER_NAME: "Ada Lovelace",
+  GIT_COMMITTER_EMAIL: "ada@example.com",
+};
+
+const dirs: string[] = [];
+
+function makeRepo(): string {
+  const dir = mkdtempSync(join(tmpdir(), "research-log-cli-"));
+  dirs.push(dir);
+  execFileSync("git", ["init", "-q", "-b", "main", dir], { env: gitEnv });
+  return dir;
+}
+
+function git(dir: string, ...args: string[]): string {
+  return execFileSync("git", ["-C", dir, ...args], { env: gitEnv, encoding: "utf8" });
+}
+
+interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function cli(dir: string, args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
+      cwd: dir,
+      env: { ...gitEnv, ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: failure.code ?? -1, stdout: failure.stdout ?? "", stderr: failure.stderr ?? "" };
+  }
+}
+
+const seedArgs = [
+  "add",
+  "--title",
+  "AMP Breaks Complex Number Operations",
+  "--category",
+  "Training",
+  "--status",
+  "Workaround",
+  "--related",
+  "experiments/train.py, MLflow run abc123",
+  "--finding",
+  [
+    "Automatic Mixed Precision (AMP) causes NaN gradients when used with",
+    "complex-valued tensors. The `torch.amp.autocast` context manager",
+    "casts intermediate results to float16, which loses precision in",
+    "complex magnitude calculations.",
+  ].join("\n"),
+  "--impact",
+  "Cannot use AMP for training speedup. Training is ~2x slower than\ncomparable real-valued models.",
+  "--action",
+  "Investigate selective AMP (only for real-valued layers)",
+  "--action",
+  "Test with bfloat16 instead of float16",
+  "--action",
+  "[x] Disable AMP as workaround (--amp flag removed from defaults)",
+  "--date",
+  "2026-01-20",
+];
+
+const logOf = (dir: string): string => readFileSync(join(dir, "docs/research_log.md"), "utf8");
+
+beforeAll(() => {
+  if (!existsSync(bin)) throw new Error(`build the CLI first (npm run build): ${bin} is missing`);
+});
+
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("research-log add", () => {
+  it("writes the seed's example entry byte for byte and commits it with the seed's message", async () => {
+    const dir = makeRepo();
+    const result = await cli(dir, [...seedArgs, "--json"]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(logOf(dir)).toBe(readFileSync(seedFile, "utf8"));
+    expect(git(dir, "log", "--format=%s")).toBe("docs: log finding - AMP Breaks Complex Number Operations\n");
+    expect(git(dir, "show", "--name-only", "--format=", "HEAD")).toBe("docs/research_log.md\n");
+    const out = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(out).toMatchObject({
+      id: "2026-01-20-amp-breaks-complex-number-operations",
+      path: "docs/research_log.md",
+      commit: git(dir, "rev-parse", "HEAD").trim(),
+      created: true,
+    });
+  });
+
+  it("does not commit the same entry twice", async () => {
+    const dir = makeRepo();
+    expect((await cli(dir, seedArgs)).code).toBe(0);
+    const again = await cli(dir, seedArgs);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain("Already logged");
+    expect(git(dir, "rev-list", "--count", "HEAD").trim()).toBe("1");
+  });
+
+  const base = ["add", "--title", "T", "--category", "Data", "--status", "Open", "--finding", "F", "--impact", "I"];
+  const withFlag = (flag: string, value: string): string[] => {
+    const args = [...base];
+    const at = args.indexOf(flag);
+    if (at === -1) args.push(flag, value);
+    else args[at + 1] = value;
+    return args;
+  };
+
+  it.each([
+    ["an empty title", withFlag("--title", "   "), "--title: Title"],
+    ["an unknown category", withFlag("--category", "Vibes"), "--category: Category must be one of"],
+    ["a 10,000-character title", withFlag("--title", "x".repeat(10_000)), "--title: Title is too long"],
+    ["a NUL byte", withFlag("--finding", "a\0b"), "--finding: Finding"],
+    ["a date that does not exist", withFlag("--date", "2026-02-30"), "--date: Date 2026-02-30 does not exist"],
+    ["an unknown status", withFlag("--status", "Done"), "--status: Status must be one of"],
+  ])("rejects %s with exit 1, naming the field, and leaves the log alone", async (_name, args, message) => {
+    const dir = makeRepo();
+    mkdirSync(join(dir, "docs"));
+    writeFileSync(join(dir, "docs/research_log.md"), "# Research Log\n");
+    git(dir, "add", ".");
+    git(dir, "commit", "-qm", "init");
+    const result = await cli(dir, args);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(message);
+    expect(logOf(dir)).toBe("# Research Log\n");
+    expect(git(dir, "rev-list", "--count", "HEAD").trim()).toBe("1");
+  });
+
+  it("without a terminal, names every missing field", async () => {
+    const dir = makeRepo();
+    const result = await cli(dir, ["add", "--title", "Only a title"]);
+    expect(result.code).toBe(1);
+    for (const flag of ["--category", "--status", "--finding", "--impact"]) expect(result.stderr).toContain(flag);
+    expect(existsSync(join(dir, "docs/research_log.md"))).toBe(false);
+  });
+
+  it("lands 20 concurrent adds on one checkout as 20 entries and 20 commits", async () => {
+    const dir = makeRepo();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        cli(dir, ["add", "--title", `Finding ${i}`, "--category", "Data", "--status", "Open", "--finding", `f${i}`, "--impact", `i${i}`, "--date", "2026-03-01"]),
+      ),
+    );
+    expect(results.map((r) => r.code)).toEqual(Array(20).fill(0));
+    const log = logOf(dir);
+    for (let i = 0; i < 20; i++) expect(log.split(`## 2026-03-01 Finding ${i}\n`).length).toBe(2);
+    expect(log.match(/^## /gm)?.length).toBe(20);
+    expect(git(dir, "rev-list", "--count", "HEAD").trim()).toBe("20");
+    expect(git(dir, "status", "--porcelain")).toBe("");
+    git(dir, "fsck", "--no-progress");
+  });
+});
+
+describe("research-log list, digest, resolve, check", () => {
+  async function seeded(): Promise<string> {
+    const dir = makeRepo();
+    expect((await cli(dir, seedArgs)).code).toBe(0);
+    return dir;
+  }
+  const id = "2026-01-20-amp-breaks-complex-number-operations";
+
+  it("lists entries as JSON with the contract's fields", async () => {
+    const dir = await seeded();
+    const result = await cli(dir, ["list", "--json"]);
+    expect(result.code).toBe(0);
+    const [entry] = JSON.parse(result.stdout) as Record<string, unknown>[];
+    expect(entry).toMatchObject({
+      id,
+      date: "2026-01-20",
+      title: "AMP Breaks Complex Number Operations",
+      category: "Training",
+      status: "Workaround",
+      related: ["experiments/train.py", "MLflow run abc123"],
+      actionItems: [
+        { text: "Investigate selective AMP (only for real-valued layers)", done: false },
+        { text: "Test with bfloat16 instead of float16", done: false },
+        { text: "Disable AMP as workaround (--amp flag removed from defaults)", done: true },
+      ],
+    });
+    expect(JSON.parse((await cli(dir, ["list", "--json", "--status", "resolved"])).stdout)).toEqual([]);
+    expect(JSON.parse((await cli(dir, ["list", "--json", "--search", "bfloat16"])).stdout)).toHaveLength(1);
+    expect((await cli(dir, ["list"])).stdout).toContain("1. [ ] Investigate selective AMP");
+  });
+
+  it("digests open items with their numbers and ages", async () => {
+    const dir = await seeded();
+    const result = await cli(dir, ["digest", "--json"]);
+    expect(result.code).toBe(0);
+    const groups = JSON.parse(result.stdout) as { id: string; items: { item: number; text: string; ageDays: number }[] }[];
+    expect(groups).toHaveLength(1);
+    expect(groups[0]?.id).toBe(id);
+    expect(groups[0]?.items.map((i) => i.item)).toEqual([1, 2]);
+    expect(groups[0]?.items[0]?.ageDays).toBeGreaterThan(0);
+  });
+
+  it("checks an item and resolves a finding, changing one character each, with the right commits", async () => {
+    const dir = await seeded();
+    const before = logOf(dir);
+    const item = await cli(dir, ["resolve", id, "--item", "2"]);
+    expect(item.code).toBe(0);
+    const afterItem = logOf(dir);
+    expect(afterItem).toBe(before.replace("- [ ] Test with bfloat16", "- [x] Test with bfloat16"));
+    expect(git(dir, "log", "-1", "--format=%s").trim()).toBe("docs: check action item - AMP Breaks Complex Number Operations");
+
+    const resolved = await cli(dir, ["resolve", id]);
+    expect(resolved.code).toBe(0);
+    expect(logOf(dir)).toBe(afterItem.replace("**Status**: Workaround", "**Status**: Resolved"));
+    expect(git(dir, "log", "-1", "--format=%s").trim()).toBe("docs: resolve finding - AMP Breaks Complex Number Operations");
+    const digest = JSON.parse((await cli(dir, ["digest", "--json"])).stdout) as unknown[];
+    expect(digest).toEqual([]);
+  });
+
+  it("reports an unknown id or item with exit 1 and no commit", async () => {
+    const dir = await seeded();
+    const noEntry = await cli(dir, ["resolve", "nope"]);
+    expect(noEntry.code).toBe(1);
+    expect(noEntry.stderr).toContain('"nope"');
+    const noItem = await cli(dir, ["resolve", id, "--item", "9"]);
+    expect(noItem.code).toBe(1);
+    expect(noItem.stderr).toContain("9");
+    expect(git(dir, "rev-list", "--count", "HEAD").trim()).toBe("1");
+  });
+
+  it("check passes on a good log and names file:line on a bad one", async () => {
+    const dir = await seeded();
+    expect((await cli(dir, ["check"])).code).toBe(0);
+    writeFileSync(join(dir, "docs/research_log.md"), logOf(dir).replace("**Status**: Workaround", "**Status**: Done"));
+    const bad = await cli(dir, ["check"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^docs\/research_log\.md:4: .*Done/m);
+  });
+});
+
+describe("usage and store failures", () => {
+  it("exits 2 on an unknown command or flag, and on bad configuration", async () => {
+    const dir = makeRepo();
+    expect((await cli(dir, ["frobnicate"])).code).toBe(2);
+    expect((await cli(dir, ["list", "--bogus"])).code).toBe(2);
+    const badRepo = await cli(dir, ["list"], { GITHUB_REPO: "not-a-repo", GITHUB_TOKEN: "x" });
+    expect(badRepo.code).toBe(2);
+    expect(badRepo.stderr).toContain('GITHUB_REPO must look like owner/name (got "not-a-repo")');
+  });
+
+  it("exits 3 outside a git checkout, and hands the entry back", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "research-log-nogit-"));
+    dirs.push(dir);
+    const result = await cli(dir, seedArgs);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain("not a git checkout");
+  });
+
+  it("exits 3 when git cannot commit, hands the entry back, and leaves the file as it was", async () => {
+    const dir = makeRepo();
+    const env = { GIT_AUTHOR_NAME: "", GIT_AUTHOR_EMAIL: "", GIT_COMMITTER_NAME: "", GIT_COMMITTER_EMAIL: "" };
+    const result = await run(process.execPath, [bin, ...seedArgs], {
+      cwd: dir,
+      env: { PATH: gitEnv.PATH, HOME: dir, GIT_CONFIG_NOSYSTEM: "1", ...env, EMAIL: "" },
+    }).then(
+      () => ({ code: 0, stderr: "" }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain("## 2026-01-20 AMP Breaks Complex Number Operations");
+    expect(existsSync(join(dir, "docs/research_log.md"))).toBe(false);
+  });
+});
