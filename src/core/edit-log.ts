@@ -1,0 +1,166 @@
+import { formatEntry, formatHeading } from "./format-entry.js";
+import { collapseWhitespace } from "./normalize-finding.js";
+import { scanLog } from "./parse-log.js";
+import type { LogScan } from "./parse-log.js";
+import { HeadingSlugger, headingText, slugify } from "./slugify.js";
+import type { Finding, ParsedEntry, Status } from "./types.js";
+
+/** An edit that applied (possibly changing nothing: edits are idempotent). */
+export type EditApplied = { ok: true; text: string; changed: boolean };
+/** An edit that cannot apply: no such entry or item. */
+export type EditRefused = { ok: false; reason: string };
+export type EditOutcome = EditApplied | EditRefused;
+
+export interface AppendOptions {
+  /** Where new entries go; the seed's log is chronological (`oldest-first`). */
+  order?: "oldest-first" | "newest-first";
+}
+
+function isLineBreakEnd(text: string): boolean {
+  return text.endsWith("\n");
+}
+
+/** True when the text (ending in a line break) ends with a blank line, or is empty after the BOM. */
+function endsWithBlankLine(text: string, from: number): boolean {
+  let i = text.length - 1; // the final \n
+  if (i >= 1 && text.charCodeAt(i - 1) === 13) i--;
+  let j = i - 1;
+  while (j >= from && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j--;
+  return j < from || text.charCodeAt(j) === 10;
+}
+
+function findDuplicate(scan: LogScan, finding: Finding): ParsedEntry | undefined {
+  return scan.log.entries.find(
+    (e) =>
+      e.date === finding.date &&
+      collapseWhitespace(e.title) === finding.title &&
+      e.finding === finding.finding &&
+      e.impact === finding.impact,
+  );
+}
+
+/**
+ * Add a finding to the log: appended at the end (or before the first entry
+ * for `newest-first`), in the file's line endings. Idempotent: when an entry
+ * with the same date, title, finding and impact is already there, the text
+ * comes back unchanged with that entry's id. `id` is the anchor GitHub gives
+ * the entry's heading, repeat suffix included.
+ */
+export function appendEntry(
+  text: string | undefined,
+  finding: Finding,
+  options: AppendOptions = {},
+): { ok: true; text: string; changed: boolean; id: string } {
+  const headingBase = slugify(headingText(formatHeading(finding)));
+  const bom = text !== undefined && text.charCodeAt(0) === 0xfeff;
+  if (text === undefined || text === "" || text === "\ufeff") {
+    const slugger = new HeadingSlugger();
+    slugger.next("research-log");
+    return {
+      ok: true,
+      text: `${bom ? "\ufeff" : ""}# Research Log\n\n${formatEntry(finding)}`,
+      changed: true,
+      id: slugger.next(headingBase),
+    };
+  }
+  const scan = scanLog(text);
+  const existing = findDuplicate(scan, finding);
+  if (existing) return { ok: true, text, changed: false, id: existing.id };
+
+  const eol = scan.log.eol;
+  const block = formatEntry(finding, eol);
+  const first = scan.log.entries[0];
+  if (options.order === "newest-first" && first) {
+    const at = first.span.start;
+    const slugger = new HeadingSlugger();
+    for (const h of scan.headings) {
+      if (h.offset >= at) break;
+      slugger.next(h.base);
+    }
+    return { ok: true, text: text.slice(0, at) + block + eol + text.slice(at), changed: true, id: slugger.next(headingBase) };
+  }
+
+  let prefix = text;
+  if (!isLineBreakEnd(prefix)) prefix += eol;
+  if (scan.openFence) {
+    // Close a fence left open by hand, or the new entry would render as code.
+    prefix += String.fromCharCode(scan.openFence.char).repeat(scan.openFence.length) + eol;
+  }
+  if (!endsWithBlankLine(prefix, bom ? 1 : 0)) prefix += eol;
+  return { ok: true, text: prefix + block, changed: true, id: scan.slugger.next(headingBase) };
+}
+
+function findEntry(scan: LogScan, id: string): number {
+  return scan.log.entries.findIndex((e) => e.id === id);
+}
+
+function noSuchEntry(id: string): EditRefused {
+  return { ok: false, reason: `no finding with id "${id}"` };
+}
+
+/**
+ * Set an entry's Status, replacing only the status word; when the entry has
+ * no Status line, one is inserted after its Category line.
+ */
+export function setStatus(text: string, id: string, status: Status): EditOutcome {
+  const scan = scanLog(text);
+  const index = findEntry(scan, id);
+  const entry = scan.log.entries[index];
+  const layout = scan.layouts[index];
+  if (!entry || !layout) return noSuchEntry(id);
+  const eol = scan.log.eol;
+  if (entry.statusSpan) {
+    if (entry.status?.toLowerCase() === status.toLowerCase()) return { ok: true, text, changed: false };
+    const { start, end } = entry.statusSpan;
+    return { ok: true, text: text.slice(0, start) + status + text.slice(end), changed: true };
+  }
+  let at = layout.categoryNext ?? layout.headingNext;
+  let insert = `**Status**: ${status}${eol}`;
+  if (layout.categoryNext === undefined) {
+    // After the heading's blank line, and keep one before what follows.
+    const lineEnd = text.indexOf("\n", at);
+    const blankLine = lineEnd !== -1 && text.slice(at, lineEnd).trim() === "";
+    if (blankLine) at = lineEnd + 1;
+    const nextEnd = text.indexOf("\n", at);
+    const nextLine = text.slice(at, nextEnd === -1 ? text.length : nextEnd).trim();
+    if (nextLine !== "" && !/^(?:[-*+]\s+)?(?:\*\*|__)?(?:category|related)\b/i.test(nextLine)) insert += eol;
+    if (!blankLine) insert = eol + insert;
+  }
+  if (at > 0 && text.charCodeAt(at - 1) !== 10) insert = eol + insert;
+  return { ok: true, text: text.slice(0, at) + insert + text.slice(at), changed: true };
+}
+
+/**
+ * Check (or uncheck) one action item, replacing only its checkbox character.
+ * `item` is 1-based; with `expectedText`, an item moved by hand is found by
+ * its text.
+ */
+export function setActionItem(
+  text: string,
+  id: string,
+  item: number,
+  done: boolean,
+  expectedText?: string,
+): EditOutcome {
+  const scan = scanLog(text);
+  const entry = scan.log.entries[findEntry(scan, id)];
+  if (!entry) return noSuchEntry(id);
+  const items = entry.actionItems;
+  let target = items[item - 1];
+  if (expectedText !== undefined) {
+    const wanted = collapseWhitespace(expectedText);
+    if (!target || collapseWhitespace(target.text) !== wanted) {
+      const found = items.find((i) => collapseWhitespace(i.text) === wanted);
+      if (!found) {
+        return { ok: false, reason: `finding "${entry.title}" has no action item "${wanted}"` };
+      }
+      target = found;
+    }
+  }
+  if (!target) {
+    return { ok: false, reason: `finding "${entry.title}" has no action item ${item} (it has ${items.length})` };
+  }
+  if (target.done === done) return { ok: true, text, changed: false };
+  const { start, end } = target.checkSpan;
+  return { ok: true, text: text.slice(0, start) + (done ? "x" : " ") + text.slice(end), changed: true };
+}

@@ -1,0 +1,13 @@
+export * from "./types.js";
+export { isValidDate, todayIn, daysBetween } from "./dates.js";
+export { slugify } from "./slugify.js";
+export { normalizeFinding } from "./normalize-finding.js";
+export { formatEntry, formatRelated } from "./format-entry.js";
+export { parseLog, entryToFinding } from "./parse-log.js";
+export { appendEntry, setStatus, setActionItem } from "./edit-log.js";
+export type { AppendOptions, EditApplied, EditOutcome, EditRefused } from "./edit-log.js";
+export { selectOpenItems } from "./select-open-items.js";
+export type { OpenItemGroup } from "./select-open-items.js";
+export { filterEntries } from "./filter-entries.js";
+export type { EntryFilter } from "./filter-entries.js";
+export { checkLog } from "./check-log.js";

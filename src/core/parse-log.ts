@@ -1,0 +1,361 @@
+import { atxContent, atxLevel, blockStart, closesFence, fenceOpener, isBlank } from "./markdown-lines.js";
+import type { Fence } from "./markdown-lines.js";
+import { normalizeFinding } from "./normalize-finding.js";
+import { HeadingSlugger, headingText, slugify } from "./slugify.js";
+import { isValidDate } from "./dates.js";
+import type { Finding, FindingOptions, ParsedActionItem, ParsedEntry, ParsedLog, Span } from "./types.js";
+
+/** Where the parts of an entry that edits and checks need (but callers do not) are. */
+export interface EntryLayout {
+  /** Offset of the line after the heading (text length when there is none). */
+  headingNext: number;
+  /** The date as written in the heading, valid or not. */
+  rawDate: string;
+  categoryLine: number | undefined;
+  /** Offset of the line after the Category line. */
+  categoryNext: number | undefined;
+  findingLine: number | undefined;
+  impactLine: number | undefined;
+}
+
+/** A heading anywhere in the file, for GitHub's repeat suffixes. */
+export interface HeadingSlug {
+  offset: number;
+  base: string;
+}
+
+/** Everything one scan of the file finds; `parseLog` returns just `log`. */
+export interface LogScan {
+  log: ParsedLog;
+  layouts: EntryLayout[];
+  headings: HeadingSlug[];
+  /** The slugger's state after every heading in the file. */
+  slugger: HeadingSlugger;
+  /** A fence still open at the end of the file. */
+  openFence: (Fence & { line: number }) | undefined;
+}
+
+const HEADING_DATE = /^(?:\[(\d{4}-\d{1,2}-\d{1,2})\]|(\d{4}-\d{1,2}-\d{1,2})(?=$|[\s:]))/;
+const SEPARATOR = /^\s*(?::|[-\u2013\u2014](?=\s|$))?\s*/;
+
+/** The date and title of an entry heading's content, or undefined when it is not an entry. */
+export function parseEntryHeading(content: string): { rawDate: string; title: string } | undefined {
+  const m = HEADING_DATE.exec(content);
+  if (!m) return undefined;
+  const rawDate = m[1] ?? m[2] ?? "";
+  let title = content.slice(m[0].length);
+  title = title.slice(SEPARATOR.exec(title)?.[0].length ?? 0);
+  const bracketed = /^\[(.*)\]$/.exec(title);
+  if (bracketed) title = (bracketed[1] ?? "").trim();
+  // Undo formatEntry's title escapes, last one first.
+  const closing = /(^|\s)\\(\\*#+)$/.exec(title);
+  if (closing) title = title.slice(0, closing.index + (closing[1]?.length ?? 0)) + (closing[2] ?? "");
+  if (title.charCodeAt(0) === 92 && /^[\\:\-\u2013\u2014[]/.test(title.slice(1, 2))) title = title.slice(1);
+  return { rawDate, title };
+}
+
+const FIELD = /^(?:[-*+][ \t]+)?(\*\*|__)?(category|status|related)(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*/i;
+const CHECKBOX = /^[-*+][ \t]+\[([ xX])\](?=[ \t]|$)[ \t]*/;
+
+/** Related items as written: split on commas outside code spans, backticks dropped. */
+export function parseRelated(value: string): string[] {
+  const items: string[] = [];
+  let inCode = false;
+  let start = 0;
+  for (let i = 0; i <= value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 96) inCode = !inCode;
+    else if (i === value.length || (c === 44 && !inCode)) {
+      const item = value.slice(start, i).replace(/`/g, "").trim();
+      if (item !== "") items.push(item);
+      start = i + 1;
+    }
+  }
+  return items;
+}
+
+function unescapeActionText(text: string): string {
+  if (text.charCodeAt(0) === 92 && (text.charCodeAt(1) === 92 || /^\[[ xX]\]/.test(text.slice(1)))) return text.slice(1);
+  return text;
+}
+
+const enum Section {
+  Header,
+  Finding,
+  Impact,
+  Actions,
+  Other,
+}
+
+interface Builder {
+  entry: ParsedEntry;
+  layout: EntryLayout;
+  section: Section;
+  secStart: number;
+  secFirst: number;
+  secLastEnd: number;
+  secCR: boolean;
+  escapes: number[];
+  lastEnd: number;
+}
+
+function sectionText(text: string, b: Builder): string {
+  if (b.secFirst < 0) return "";
+  let s: string;
+  if (b.escapes.length === 0) s = text.slice(b.secFirst, b.secLastEnd);
+  else {
+    s = "";
+    let from = b.secFirst;
+    for (const at of b.escapes) {
+      s += text.slice(from, at);
+      from = at + 1;
+    }
+    s += text.slice(from, b.secLastEnd);
+  }
+  if (b.secCR) s = s.replace(/\r\n/g, "\n");
+  return s.trimEnd();
+}
+
+function closeSection(text: string, b: Builder): void {
+  if (b.section === Section.Finding) b.entry.finding = sectionText(text, b);
+  else if (b.section === Section.Impact) b.entry.impact = sectionText(text, b);
+  b.section = Section.Other;
+}
+
+/**
+ * Read the log with one line scan: entries, their fields and where each part
+ * is, every heading's GitHub id, and a fence left open at the end.
+ */
+export function scanLog(text: string): LogScan {
+  const len = text.length;
+  const bom = len > 0 && text.charCodeAt(0) === 0xfeff;
+  const firstNl = text.indexOf("\n");
+  const eol = firstNl > 0 && text.charCodeAt(firstNl - 1) === 13 ? "\r\n" : "\n";
+  const entries: ParsedEntry[] = [];
+  const layouts: EntryLayout[] = [];
+  const headings: HeadingSlug[] = [];
+  const slugger = new HeadingSlugger();
+  let fence: Fence | undefined;
+  let fenceLine = 0;
+  let cur: Builder | undefined;
+  let pos = bom ? 1 : 0;
+  let lineNo = 0;
+
+  const finish = (at: number): void => {
+    if (!cur) return;
+    closeSection(text, cur);
+    cur.entry.span.end = at;
+    cur.entry.contentEnd = cur.lastEnd;
+    entries.push(cur.entry);
+    layouts.push(cur.layout);
+    cur = undefined;
+  };
+
+  while (pos < len) {
+    lineNo++;
+    const nl = text.indexOf("\n", pos);
+    const next = nl === -1 ? len : nl + 1;
+    let end = nl === -1 ? len : nl;
+    const cr = end > pos && text.charCodeAt(end - 1) === 13;
+    if (cr) end--;
+    const first = pos < end ? text.charCodeAt(pos) : -1;
+    const blank = first === -1 || ((first === 32 || first === 9) && isBlank(text, pos, end));
+    const at = blank ? -1 : blockStart(text, pos, end);
+    const c = at === -1 ? -1 : text.charCodeAt(at);
+
+    if (fence) {
+      if (at !== -1 && closesFence(text, at, end, fence)) fence = undefined;
+    } else if (c === 35) {
+      const level = atxLevel(text, at, end);
+      if (level > 0) {
+        const content = atxContent(text, at, end, level);
+        const base = slugify(headingText(content));
+        const id = slugger.next(base);
+        headings.push({ offset: pos, base });
+        if (level <= 2) {
+          finish(pos);
+          const parsed = level === 2 ? parseEntryHeading(content) : undefined;
+          if (parsed) {
+            cur = {
+              entry: {
+                id,
+                line: lineNo,
+                span: { start: pos, end: len },
+                heading: content,
+                date: isValidDate(parsed.rawDate) ? parsed.rawDate : undefined,
+                title: parsed.title,
+                category: undefined,
+                status: undefined,
+                statusSpan: undefined,
+                statusLine: undefined,
+                related: [],
+                finding: undefined,
+                impact: undefined,
+                actionItems: [],
+                contentEnd: end,
+              },
+              layout: {
+                headingNext: next,
+                rawDate: parsed.rawDate,
+                categoryLine: undefined,
+                categoryNext: undefined,
+                findingLine: undefined,
+                impactLine: undefined,
+              },
+              section: Section.Header,
+              secStart: next,
+              secFirst: -1,
+              secLastEnd: -1,
+              secCR: false,
+              escapes: [],
+              lastEnd: end,
+            };
+          }
+          pos = next;
+          continue;
+        }
+        if (cur && level === 3) {
+          closeSection(text, cur);
+          cur.lastEnd = end;
+          const name = content.replace(/:$/, "").trim().toLowerCase();
+          const b = cur;
+          b.secFirst = -1;
+          b.secLastEnd = -1;
+          b.secCR = false;
+          b.escapes = [];
+          if (name === "finding" && b.entry.finding === undefined && b.layout.findingLine === undefined) {
+            b.section = Section.Finding;
+            b.layout.findingLine = lineNo;
+          } else if (name === "impact" && b.entry.impact === undefined && b.layout.impactLine === undefined) {
+            b.section = Section.Impact;
+            b.layout.impactLine = lineNo;
+          } else if (name === "action items") {
+            b.section = Section.Actions;
+          }
+          pos = next;
+          continue;
+        }
+      }
+    } else if (c === 96 || c === 126) {
+      const opened = fenceOpener(text, at, end);
+      if (opened) {
+        fence = opened;
+        fenceLine = lineNo;
+        if (cur) cur.lastEnd = end;
+        if (cur && (cur.section === Section.Finding || cur.section === Section.Impact)) {
+          if (cur.secFirst < 0) cur.secFirst = pos;
+          cur.secLastEnd = end;
+          if (cr) cur.secCR = true;
+        }
+        pos = next;
+        continue;
+      }
+    }
+
+    if (cur && !blank) {
+      cur.lastEnd = end;
+      const b = cur;
+      switch (b.section) {
+        case Section.Finding:
+        case Section.Impact:
+          if (b.secFirst < 0) b.secFirst = pos;
+          b.secLastEnd = end;
+          if (cr) b.secCR = true;
+          // A line that starts with `\` outside a fence was escaped by formatEntry.
+          if (c === 92 && !fence) b.escapes.push(at);
+          break;
+        case Section.Header:
+          if (c !== -1 && !fence) parseField(text, b, at, end, next, lineNo);
+          break;
+        case Section.Actions: {
+          if (fence) break;
+          let i = pos;
+          while (i < end && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+          const k = text.charCodeAt(i);
+          if (k !== 45 && k !== 42 && k !== 43) break;
+          const m = CHECKBOX.exec(text.slice(i, end));
+          if (!m) break;
+          const check = i + m[0].indexOf("[") + 1;
+          const item: ParsedActionItem = {
+            text: unescapeActionText(text.slice(i + m[0].length, end).trimEnd()),
+            done: m[1] !== " ",
+            line: lineNo,
+            checkSpan: { start: check, end: check + 1 },
+          };
+          b.entry.actionItems.push(item);
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    pos = next;
+  }
+  finish(len);
+  return {
+    log: { eol, bom, entries },
+    layouts,
+    headings,
+    slugger,
+    openFence: fence ? { ...fence, line: fenceLine } : undefined,
+  };
+}
+
+function parseField(text: string, b: Builder, at: number, end: number, next: number, lineNo: number): void {
+  const c = text.charCodeAt(at) | 32;
+  // `*`, `_`, `-`, `+` or the first letter of a field name
+  if (c !== 42 && c !== 127 && c !== 45 && c !== 43 && c !== 99 && c !== 115 && c !== 114) return;
+  const line = text.slice(at, end);
+  const m = FIELD.exec(line);
+  if (!m) return;
+  const name = (m[2] ?? "").toLowerCase();
+  let valueEnd = line.length;
+  while (valueEnd > m[0].length && /\s/.test(line[valueEnd - 1] ?? "")) valueEnd--;
+  let value = line.slice(m[0].length, valueEnd);
+  if (m[1] && value.endsWith(m[1]) && value.length > m[1].length) {
+    value = value.slice(0, -m[1].length).trimEnd();
+    valueEnd = m[0].length + value.length;
+  }
+  const e = b.entry;
+  if (name === "category") {
+    if (e.category !== undefined) return;
+    e.category = value;
+    b.layout.categoryLine = lineNo;
+    b.layout.categoryNext = next;
+  } else if (name === "status") {
+    if (e.status !== undefined) return;
+    e.status = value;
+    const span: Span = { start: at + m[0].length, end: at + valueEnd };
+    e.statusSpan = span;
+    e.statusLine = lineNo;
+  } else if (e.related.length === 0) {
+    e.related = parseRelated(value);
+  }
+}
+
+/** Read a log: its entries (with their spans), line ending and byte-order mark. */
+export function parseLog(text: string): ParsedLog {
+  return scanLog(text).log;
+}
+
+/**
+ * The Finding an entry holds, validated as if typed anew; undefined when a
+ * required field is missing or invalid. For a formatted entry this gives back
+ * exactly the Finding that was formatted.
+ */
+export function entryToFinding(entry: ParsedEntry, options: FindingOptions = {}): Finding | undefined {
+  const result = normalizeFinding(
+    {
+      date: entry.date,
+      title: entry.title,
+      category: entry.category,
+      status: entry.status,
+      related: entry.related,
+      finding: entry.finding,
+      impact: entry.impact,
+      actionItems: entry.actionItems.map((i) => `${i.done ? "[x]" : "[ ]"} ${i.text}`),
+    },
+    options,
+  );
+  return result.ok ? result.value : undefined;
+}
