@@ -1,0 +1,537 @@
+/**
+ * A fake GitHub REST API on 127.0.0.1, speaking the routes the GitHub store
+ * uses as GitHub does: per-branch files in commits, blob shas as
+ * `git hash-object` computes them, base64 content wrapped at 60 columns, no
+ * content above 1 MB unless the raw media type is asked for, 409 on a stale
+ * sha, 422 when the sha is missing, 401 for a wrong token. Every request is
+ * recorded (without credential values), and fault switches inject the
+ * failures a real deployment meets.
+ */
+import { createHash, randomBytes, verify } from "node:crypto";
+import type { KeyObject } from "node:crypto";
+import { createServer } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface FakeGitHubOptions {
+  owner?: string;
+  repo?: string;
+  defaultBranch?: string;
+  /** The token that authenticates (`token X` or `Bearer X`). Default `test-token`. */
+  token?: string;
+  /** Files on the default branch at start, path → text. */
+  files?: Record<string, string>;
+  /** A GitHub App whose JWTs (RS256, verified with `publicKey`) are accepted on app routes. */
+  app?: { id: string | number; publicKey: string | KeyObject; installationId: number };
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** Decoded path without the query, e.g. `/repos/o/r/contents/docs/research_log.md`. */
+  path: string;
+  query: Record<string, string>;
+  /** Lower-case names; `authorization` keeps its scheme only (`token [REDACTED]`). */
+  headers: Record<string, string>;
+  /** Parsed JSON body, or undefined. */
+  body: unknown;
+  /** The status the fake answered. */
+  status: number;
+}
+
+export interface FakeCommit {
+  sha: string;
+  message: string;
+  parent: string | undefined;
+  /** path → blob sha */
+  tree: Map<string, string>;
+}
+
+export interface FakePullRequest {
+  number: number;
+  title: string;
+  body: string | undefined;
+  head: string;
+  base: string;
+  html_url: string;
+}
+
+export type ProtectionStyle = "ruleset" | "classic";
+
+export interface FakeGitHub {
+  /** API base: pass as `baseUrl` / `GITHUB_API_URL`. */
+  readonly url: string;
+  readonly owner: string;
+  readonly repo: string;
+  readonly defaultBranch: string;
+  /** Every request since start (or the last reset), in arrival order. */
+  readonly requests: readonly RecordedRequest[];
+  readonly pullRequests: readonly FakePullRequest[];
+  /** The file's text at the branch head, or undefined when absent. */
+  getFile(branch: string, path: string): string | undefined;
+  /** Commit `text` to `path` on `branch` as a human would (creates the branch from the default branch if needed). Returns the commit sha. */
+  setFile(branch: string, path: string, text: string, message?: string): string;
+  /** Commits on `branch`, newest first. */
+  commits(branch: string): FakeCommit[];
+  branches(): string[];
+  /** Requests matching a method and a path (string: exact; RegExp: tested). */
+  requestsTo(method: string, path: string | RegExp): RecordedRequest[];
+  /** Forget recorded requests and pending faults; files, branches and pull requests stay. */
+  reset(): void;
+  close(): Promise<void>;
+  /** The next contents PUT answers `status`; `after`: the write is applied first. */
+  failNextPut(fault: { status: number; when: "before" | "after" }): void;
+  /** The next `n` requests answer 403 with `retry-after` and GitHub's secondary rate limit message. */
+  secondaryRateLimitNext(n: number, retryAfterSeconds: number): void;
+  /** Just before the next contents PUT is handled, a human commits `edit(current text)` to the same branch. Queues. */
+  humanCommitBeforeNextPut(edit: (text: string | undefined) => string): void;
+  /** Contents PUTs to `branch` are refused as GitHub refuses them on a protected branch. */
+  protectBranch(branch: string, style?: ProtectionStyle): void;
+  /** Every request answers `status` (e.g. 503) until `outage(undefined)`. */
+  outage(status: number | undefined): void;
+}
+
+const MAX_JSON_CONTENT = 1024 * 1024;
+const DOCS = "https://docs.github.com/rest";
+
+class HttpAnswer {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {}
+}
+
+/** Start the fake on an ephemeral port. */
+export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
+  const owner = options.owner ?? "acme";
+  const repo = options.repo ?? "research";
+  const defaultBranch = options.defaultBranch ?? "main";
+  const token = options.token ?? "test-token";
+  const app = options.app;
+
+  const blobs = new Map<string, Buffer>();
+  const commits = new Map<string, FakeCommit>();
+  const refs = new Map<string, string>();
+  const installationTokens = new Set<string>();
+  const pullRequests: FakePullRequest[] = [];
+  const protectedBranches = new Map<string, ProtectionStyle>();
+  let requests: RecordedRequest[] = [];
+  let putFaults: { status: number; when: "before" | "after" }[] = [];
+  let humanEdits: ((text: string | undefined) => string)[] = [];
+  let rateLimited = { remaining: 0, retryAfter: 0 };
+  let outageStatus: number | undefined;
+  let baseUrl = "";
+
+  const storeBlob = (bytes: Buffer): string => {
+    const sha = createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+    blobs.set(sha, bytes);
+    return sha;
+  };
+
+  const commit = (branch: string, tree: Map<string, string>, message: string): FakeCommit => {
+    const parent = refs.get(branch);
+    const body = `tree ${[...tree].map(([p, s]) => `${p}:${s}`).join(",")}\nparent ${parent ?? ""}\n${randomBytes(8).toString("hex")}\n\n${message}`;
+    const sha = createHash("sha1").update(`commit ${Buffer.byteLength(body)}\0${body}`).digest("hex");
+    const created: FakeCommit = { sha, message, parent, tree };
+    commits.set(sha, created);
+    refs.set(branch, sha);
+    return created;
+  };
+
+  const treeAt = (ref: string): Map<string, string> | undefined => {
+    const sha = refs.get(ref) ?? (commits.has(ref) ? ref : undefined);
+    return sha === undefined ? undefined : commits.get(sha)?.tree;
+  };
+
+  const writeFile = (branch: string, path: string, bytes: Buffer, message: string) => {
+    const tree = new Map(treeAt(branch) ?? []);
+    const blob = storeBlob(bytes);
+    tree.set(path, blob);
+    return { commit: commit(branch, tree, message), blob };
+  };
+
+  commit(defaultBranch, new Map(), "Initial commit");
+  for (const [path, text] of Object.entries(options.files ?? {})) {
+    writeFile(defaultBranch, path, Buffer.from(text, "utf8"), `add ${path}`);
+  }
+
+  const web = (suffix: string) => `${baseUrl}/${owner}/${repo}/${suffix}`;
+  const notFound = () => new HttpAnswer(404, { message: "Not Found", documentation_url: DOCS, status: "404" });
+
+  const fileJson = (path: string, ref: string, sha: string, size: number) => ({
+    name: path.split("/").pop(),
+    path,
+    sha,
+    size,
+    url: `${baseUrl}/repos/${owner}/${repo}/contents/${path}?ref=${ref}`,
+    html_url: web(`blob/${ref}/${path}`),
+    git_url: `${baseUrl}/repos/${owner}/${repo}/git/blobs/${sha}`,
+    download_url: `${baseUrl}/raw/${owner}/${repo}/${ref}/${path}`,
+    type: "file",
+  });
+
+  const commitJson = (c: FakeCommit) => ({
+    sha: c.sha,
+    node_id: `C_${c.sha.slice(0, 12)}`,
+    url: `${baseUrl}/repos/${owner}/${repo}/git/commits/${c.sha}`,
+    html_url: web(`commit/${c.sha}`),
+    message: c.message,
+    parents: c.parent ? [{ sha: c.parent, url: `${baseUrl}/repos/${owner}/${repo}/git/commits/${c.parent}` }] : [],
+  });
+
+  const authenticate = (req: IncomingMessage, path: string): HttpAnswer | undefined => {
+    const header = req.headers.authorization ?? "";
+    const [, scheme = "", credential = ""] = /^(\S+)\s+(.*)$/.exec(header) ?? [];
+    const isAppRoute = /^\/app\//.test(path) || /^\/repos\/[^/]+\/[^/]+\/installation$/.test(path);
+    if (isAppRoute) {
+      if (app && scheme.toLowerCase() === "bearer" && verifyJwt(credential, app)) return undefined;
+      return new HttpAnswer(401, {
+        message: "A JSON web token could not be decoded",
+        documentation_url: DOCS,
+        status: "401",
+      });
+    }
+    if (credential === token || installationTokens.has(credential)) return undefined;
+    return new HttpAnswer(401, { message: "Bad credentials", documentation_url: DOCS, status: "401" });
+  };
+
+  const route = (req: IncomingMessage, path: string, query: URLSearchParams, body: unknown): HttpAnswer => {
+    const method = req.method ?? "GET";
+    const input = (body ?? {}) as Record<string, unknown>;
+
+    let m = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(path);
+    if (m && method === "POST") {
+      if (!app || Number(m[1]) !== app.installationId) return notFound();
+      const issued = `ghs_${randomBytes(18).toString("hex")}`;
+      installationTokens.add(issued);
+      return new HttpAnswer(201, {
+        token: issued,
+        expires_at: new Date(Date.now() + 3600_000).toISOString(),
+        permissions: { contents: "write", pull_requests: "write", metadata: "read" },
+        repository_selection: "all",
+      });
+    }
+
+    m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
+    if (!m || m[1] !== owner || m[2] !== repo) return notFound();
+    const rest = m[3] ?? "";
+
+    if (rest === "" && method === "GET") {
+      return new HttpAnswer(200, {
+        id: 1,
+        name: repo,
+        full_name: `${owner}/${repo}`,
+        owner: { login: owner },
+        private: true,
+        default_branch: defaultBranch,
+        html_url: web("").replace(/\/$/, ""),
+      });
+    }
+
+    if (rest === "/installation" && method === "GET") {
+      if (!app) return notFound();
+      return new HttpAnswer(200, { id: app.installationId, app_id: Number(app.id), account: { login: owner } });
+    }
+
+    m = /^\/contents\/(.+)$/.exec(rest);
+    if (m && method === "GET") {
+      const filePath = m[1] ?? "";
+      const ref = query.get("ref") ?? defaultBranch;
+      const tree = treeAt(ref);
+      if (!tree) return new HttpAnswer(404, { message: `No commit found for the ref ${ref}`, documentation_url: DOCS, status: "404" });
+      const sha = tree.get(filePath);
+      const bytes = sha === undefined ? undefined : blobs.get(sha);
+      if (sha === undefined || bytes === undefined) return notFound();
+      if (/application\/vnd\.github(\.v3)?\.raw/.test(String(req.headers.accept ?? ""))) {
+        return new HttpAnswer(200, bytes, { "content-type": "text/plain; charset=utf-8", etag: `"${sha}"` });
+      }
+      const large = bytes.length > MAX_JSON_CONTENT;
+      return new HttpAnswer(200, {
+        ...fileJson(filePath, ref, sha, bytes.length),
+        encoding: large ? "none" : "base64",
+        content: large ? "" : wrap60(bytes.toString("base64")),
+      });
+    }
+
+    if (m && method === "PUT") {
+      const filePath = m[1] ?? "";
+      const branch = typeof input.branch === "string" ? input.branch : defaultBranch;
+      const human = humanEdits.shift();
+      if (human && refs.has(branch)) {
+        const current = currentText(branch, filePath);
+        writeFile(branch, filePath, Buffer.from(human(current), "utf8"), "Edit research log by hand");
+      }
+      const fault = putFaults.shift();
+      if (fault?.when === "before") return serverError(fault.status);
+      if (typeof input.message !== "string" || typeof input.content !== "string") {
+        return new HttpAnswer(422, { message: "Invalid request.\n\n\"message\", \"content\" are required.", documentation_url: DOCS, status: "422" });
+      }
+      if (!refs.has(branch)) return new HttpAnswer(404, { message: `Branch ${branch} not found`, documentation_url: DOCS, status: "404" });
+      const style = protectedBranches.get(branch);
+      if (style === "ruleset") {
+        return new HttpAnswer(409, {
+          message: "Repository rule violations found\n\nChanges must be made through a pull request.\n\n",
+          documentation_url: "https://docs.github.com/repositories/configuring-branches-and-merges-in-your-repository/managing-rulesets/about-rulesets",
+          status: "409",
+        });
+      }
+      if (style === "classic") {
+        return new HttpAnswer(422, {
+          message: "At least 1 approving review is required by reviewers with write access.",
+          documentation_url: "https://docs.github.com/articles/about-protected-branches",
+          status: "422",
+        });
+      }
+      const existing = treeAt(branch)?.get(filePath);
+      const sha = typeof input.sha === "string" ? input.sha : undefined;
+      if (existing !== undefined && sha === undefined) {
+        return new HttpAnswer(422, { message: "Invalid request.\n\n\"sha\" wasn't supplied.", documentation_url: DOCS, status: "422" });
+      }
+      if (sha !== undefined && sha !== existing) {
+        return new HttpAnswer(409, { message: `${filePath} does not match ${sha}`, documentation_url: DOCS, status: "409" });
+      }
+      const written = writeFile(branch, filePath, Buffer.from(input.content, "base64"), input.message);
+      if (fault?.when === "after") return serverError(fault.status);
+      const size = blobs.get(written.blob)?.length ?? 0;
+      return new HttpAnswer(existing === undefined ? 201 : 200, {
+        content: fileJson(filePath, branch, written.blob, size),
+        commit: commitJson(written.commit),
+      });
+    }
+
+    m = /^\/git\/ref\/heads\/(.+)$/.exec(rest);
+    if (m && method === "GET") {
+      const sha = refs.get(m[1] ?? "");
+      if (sha === undefined) return notFound();
+      return new HttpAnswer(200, refJson(m[1] ?? "", sha));
+    }
+
+    if (rest === "/git/refs" && method === "POST") {
+      const ref = String(input.ref ?? "");
+      const sha = String(input.sha ?? "");
+      if (!ref.startsWith("refs/heads/") || !commits.has(sha)) {
+        return new HttpAnswer(422, { message: "Reference update failed", documentation_url: DOCS, status: "422" });
+      }
+      const name = ref.slice("refs/heads/".length);
+      if (refs.has(name)) return new HttpAnswer(422, { message: "Reference already exists", documentation_url: DOCS, status: "422" });
+      refs.set(name, sha);
+      return new HttpAnswer(201, refJson(name, sha));
+    }
+
+    m = /^\/git\/refs\/heads\/(.+)$/.exec(rest);
+    if (m && method === "DELETE") {
+      if (!refs.delete(m[1] ?? "")) return new HttpAnswer(422, { message: "Reference does not exist", documentation_url: DOCS, status: "422" });
+      return new HttpAnswer(204, undefined);
+    }
+
+    if (rest === "/pulls" && method === "POST") {
+      const head = String(input.head ?? "");
+      const base = String(input.base ?? "");
+      if (!refs.has(head) || !refs.has(base) || typeof input.title !== "string") {
+        return new HttpAnswer(422, { message: "Validation Failed", errors: [{ resource: "PullRequest", code: "invalid" }], documentation_url: DOCS, status: "422" });
+      }
+      if (refs.get(head) === refs.get(base)) {
+        return new HttpAnswer(422, { message: "Validation Failed", errors: [{ resource: "PullRequest", code: "custom", message: `No commits between ${base} and ${head}` }], documentation_url: DOCS, status: "422" });
+      }
+      const number = pullRequests.length + 1;
+      const pr: FakePullRequest = {
+        number,
+        title: input.title,
+        body: typeof input.body === "string" ? input.body : undefined,
+        head,
+        base,
+        html_url: web(`pull/${number}`),
+      };
+      pullRequests.push(pr);
+      return new HttpAnswer(201, {
+        ...pr,
+        id: number,
+        state: "open",
+        url: `${baseUrl}/repos/${owner}/${repo}/pulls/${number}`,
+        head: { ref: head, sha: refs.get(head) },
+        base: { ref: base, sha: refs.get(base) },
+      });
+    }
+
+    return notFound();
+  };
+
+  const refJson = (name: string, sha: string) => ({
+    ref: `refs/heads/${name}`,
+    node_id: `REF_${name}`,
+    url: `${baseUrl}/repos/${owner}/${repo}/git/refs/heads/${name}`,
+    object: { sha, type: "commit", url: `${baseUrl}/repos/${owner}/${repo}/git/commits/${sha}` },
+  });
+
+  const currentText = (branch: string, path: string): string | undefined => {
+    const sha = treeAt(branch)?.get(path);
+    const bytes = sha === undefined ? undefined : blobs.get(sha);
+    return bytes?.toString("utf8");
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const path = decodeURIComponent(url.pathname).replace(/^\/api\/v3(?=\/)/, "");
+    const raw = await readBody(req);
+    let body: unknown;
+    if (raw.length > 0) {
+      try {
+        body = JSON.parse(raw.toString("utf8"));
+      } catch {
+        body = raw.toString("utf8");
+      }
+    }
+    let answer: HttpAnswer;
+    if (outageStatus !== undefined) {
+      answer = serverError(outageStatus);
+    } else if (rateLimited.remaining > 0) {
+      rateLimited.remaining--;
+      answer = new HttpAnswer(
+        403,
+        {
+          message:
+            "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID ABCD:1234.",
+          documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+          status: "403",
+        },
+        { "retry-after": String(rateLimited.retryAfter) },
+      );
+    } else {
+      answer = authenticate(req, path) ?? route(req, path, url.searchParams, body);
+    }
+    requests.push({
+      method: req.method ?? "GET",
+      path,
+      query: Object.fromEntries(url.searchParams),
+      headers: recordedHeaders(req),
+      body,
+      status: answer.status,
+    });
+    send(res, answer);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      res.statusCode = 500;
+      res.end(JSON.stringify({ message: `fake GitHub crashed: ${String(error)}` }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    get url() {
+      return baseUrl;
+    },
+    owner,
+    repo,
+    defaultBranch,
+    get requests() {
+      return requests;
+    },
+    get pullRequests() {
+      return pullRequests;
+    },
+    getFile: currentText,
+    setFile(branch, path, text, message = "Edit research log by hand") {
+      if (!refs.has(branch)) {
+        const base = refs.get(defaultBranch);
+        if (base !== undefined) refs.set(branch, base);
+      }
+      return writeFile(branch, path, Buffer.from(text, "utf8"), message).commit.sha;
+    },
+    commits(branch) {
+      const list: FakeCommit[] = [];
+      for (let sha = refs.get(branch); sha !== undefined; sha = commits.get(sha)?.parent) {
+        const c = commits.get(sha);
+        if (c) list.push(c);
+      }
+      return list;
+    },
+    branches: () => [...refs.keys()],
+    requestsTo(method, path) {
+      return requests.filter((r) => r.method === method && (typeof path === "string" ? r.path === path : path.test(r.path)));
+    },
+    reset() {
+      requests = [];
+      putFaults = [];
+      humanEdits = [];
+      rateLimited = { remaining: 0, retryAfter: 0 };
+      outageStatus = undefined;
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+    failNextPut(fault) {
+      putFaults.push(fault);
+    },
+    secondaryRateLimitNext(n, retryAfterSeconds) {
+      rateLimited = { remaining: n, retryAfter: retryAfterSeconds };
+    },
+    humanCommitBeforeNextPut(edit) {
+      humanEdits.push(edit);
+    },
+    protectBranch(branch, style = "ruleset") {
+      protectedBranches.set(branch, style);
+    },
+    outage(status) {
+      outageStatus = status;
+    },
+  };
+}
+
+function serverError(status: number): HttpAnswer {
+  const message = status === 502 ? "Server Error" : status === 503 ? "Service Unavailable" : "Internal Server Error";
+  return new HttpAnswer(status, { message, status: String(status) });
+}
+
+function wrap60(base64: string): string {
+  let out = "";
+  for (let i = 0; i < base64.length; i += 60) out += `${base64.slice(i, i + 60)}\n`;
+  return out;
+}
+
+function verifyJwt(jwt: string, app: NonNullable<FakeGitHubOptions["app"]>): boolean {
+  const [header, payload, signature] = jwt.split(".");
+  if (!header || !payload || !signature) return false;
+  const ok = verify(
+    "RSA-SHA256",
+    Buffer.from(`${header}.${payload}`),
+    app.publicKey,
+    Buffer.from(signature, "base64url"),
+  );
+  if (!ok) return false;
+  const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { iss?: unknown; exp?: unknown };
+  return String(claims.iss) === String(app.id) && typeof claims.exp === "number" && claims.exp * 1000 > Date.now();
+}
+
+function recordedHeaders(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    const text = Array.isArray(value) ? value.join(", ") : value;
+    headers[name] = name === "authorization" ? `${text.split(/\s+/, 1)[0] ?? ""} [REDACTED]` : text;
+  }
+  return headers;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function send(res: ServerResponse, answer: HttpAnswer): void {
+  const headers: Record<string, string> = { ...answer.headers };
+  let payload: Buffer | undefined;
+  if (Buffer.isBuffer(answer.body)) {
+    payload = answer.body;
+  } else if (answer.body !== undefined) {
+    payload = Buffer.from(JSON.stringify(answer.body), "utf8");
+    headers["content-type"] ??= "application/json; charset=utf-8";
+  }
+  res.writeHead(answer.status, headers);
+  res.end(payload);
+}
