@@ -1,5 +1,6 @@
 import { execFile, execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, normalize, resolve, sep, win32 } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -111,7 +112,8 @@ export function createLocalGitStore(options: LocalGitStoreOptions): LogStore {
     const author = formatAuthor(commit.author);
     await replaceFile(absPath, bytes, previous);
     try {
-      await retryOnIndexLock(gitDir, () => git(["add", "--", logPath], topLevel));
+      // `git commit -- <path>` takes a tracked file's content from the work tree; a new file must be added first.
+      if (!staged) await retryOnIndexLock(gitDir, () => git(["add", "--", logPath], topLevel));
       const args = ["commit", "--quiet", "-m", commit.message];
       if (author) args.push(`--author=${author}`);
       await retryOnIndexLock(gitDir, () => git([...args, "--", logPath], topLevel));
@@ -407,11 +409,11 @@ function runGit(args: readonly string[], cwd: string, options: GitCommandOptions
       (error, stdout, stderr) => {
         if (!error) return resolvePromise(stdout);
         if (errorCode(error) === "ENOENT" && typeof (error as { path?: unknown }).path === "string") {
-          return reject(
-            new StoreError(`cannot run git ("${binary}" was not found): install git or pass the path of the git binary`, {
-              cause: error,
-            }),
-          );
+          // spawn says ENOENT both for a missing binary and for a missing working directory.
+          const why = existsSync(cwd)
+            ? `"${binary}" was not found): install git or pass the path of the git binary`
+            : `${cwd} does not exist)`;
+          return reject(new StoreError(`cannot run git (${why}`, { cause: error }));
         }
         const exitCode = (error as { code?: number | string }).code;
         reject(new GitError(args, stderr, exitCode, { cause: error }));

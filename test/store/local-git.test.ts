@@ -213,6 +213,7 @@ describe("createLocalGitStore: git failures", () => {
     const { repo } = await setup();
     const store = createLocalGitStore({ repoDir: repo.dir, env: repo.env, gitBinary: "/nonexistent/git" });
     await expect(store.read()).rejects.toThrow(/cannot run git \("\/nonexistent\/git" was not found\)/);
+    await expect(readGitUser(join(repo.dir, "missing"), { env: repo.env })).rejects.toThrow(/does not exist/);
   });
 
   it("resolves the log path from the top of the work tree when given a subdirectory", async () => {
