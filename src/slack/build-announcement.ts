@@ -1,0 +1,80 @@
+import type { types } from "@slack/bolt";
+import { escapeSlackText, slackLink, truncate } from "./escape-slack-text.js";
+import type { EntryPayload, ItemPayload, SlackMetadata } from "./message-metadata.js";
+import { entryMetadata, itemMetadata } from "./message-metadata.js";
+
+/** A message ready for chat.postMessage / chat.update. */
+export interface SlackMessage {
+  /** Fallback text for notifications and screen readers. */
+  text: string;
+  blocks: types.KnownBlock[];
+  metadata: SlackMetadata;
+}
+
+/** Reactions that check an item off (or resolve a finding). */
+export const CHECK_REACTIONS: readonly string[] = ["white_check_mark", "heavy_check_mark", "ballot_box_with_check"];
+
+const STATUS_EMOJI: Record<string, string> = { Open: ":large_yellow_circle:", Resolved: ":white_check_mark:", Workaround: ":large_orange_circle:" };
+
+// Slack's limit for a section's text; titles are short, but item text is free.
+const SECTION_LIMIT = 3000;
+
+const titleText = (title: string, url: string | undefined): string =>
+  url === undefined ? `*${escapeSlackText(title)}*` : `*${slackLink(url, title)}*`;
+
+/**
+ * The message announcing a finding in the channel: title (linked to the entry
+ * on GitHub), category, status, who logged it, the commit. Its metadata names
+ * the entry, so a reaction on it can be applied after a restart.
+ */
+export function buildAnnouncement(payload: EntryPayload): SlackMessage {
+  const title = truncate(payload.title, 500);
+  const context = [
+    payload.logged_by === undefined ? undefined : `Logged by <@${payload.logged_by}>`,
+    payload.commit_url === undefined ? undefined : slackLink(payload.commit_url, "commit"),
+    payload.status === "Resolved" ? undefined : "React with :white_check_mark: to mark it Resolved",
+  ].filter((part): part is string => part !== undefined);
+  const blocks: types.KnownBlock[] = [
+    { type: "section", text: { type: "mrkdwn", text: `:memo: New finding: ${titleText(title, payload.entry_url)}` } },
+    {
+      type: "section",
+      fields: [
+        { type: "mrkdwn", text: `*Category*\n${escapeSlackText(payload.category ?? "—")}` },
+        { type: "mrkdwn", text: `*Status*\n${STATUS_EMOJI[payload.status] ?? ""} ${payload.status}`.trim() },
+      ],
+    },
+  ];
+  if (context.length > 0) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: context.join(" · ") }] });
+  return {
+    text: `New finding: ${escapeSlackText(title)} (${escapeSlackText(payload.category ?? "")}, ${payload.status})`,
+    blocks,
+    metadata: entryMetadata(payload),
+  };
+}
+
+/**
+ * One action item as its own message (in the announcement's or the digest's
+ * thread), so that a reaction on it checks the item off.
+ */
+export function buildItemMessage(payload: ItemPayload, options: { showTitle?: boolean } = {}): SlackMessage {
+  const text = truncate(payload.text, SECTION_LIMIT - 600);
+  const body = payload.done ? `:white_check_mark: ~${escapeSlackText(text)}~` : `:white_large_square: ${escapeSlackText(text)}`;
+  const age = payload.age_days === undefined ? "" : ` _(${payload.age_days === 1 ? "1 day" : `${payload.age_days} days`} old)_`;
+  const title = options.showTitle === true ? `${titleText(truncate(payload.title, 300), payload.entry_url)}: ` : "";
+  return {
+    text: `${payload.done ? "Done" : "Action item"}: ${escapeSlackText(text)}`,
+    blocks: [
+      { type: "section", text: { type: "mrkdwn", text: `${title}${body}${age}` } },
+      {
+        type: "context",
+        elements: [
+          {
+            type: "mrkdwn",
+            text: payload.done ? "Checked off. Remove the reaction to reopen it." : "React with :white_check_mark: to check it off.",
+          },
+        ],
+      },
+    ],
+    metadata: itemMetadata(payload),
+  };
+}

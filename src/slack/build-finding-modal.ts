@@ -1,0 +1,150 @@
+import type { types } from "@slack/bolt";
+import { z } from "zod";
+import { STATUSES } from "../core/types.js";
+import { truncate } from "./escape-slack-text.js";
+
+type KnownBlock = types.KnownBlock;
+type ModalView = types.ModalView;
+type PlainTextOption = types.PlainTextOption;
+
+/** The modal's callback id, shared by the slash command and the message shortcut. */
+export const LOG_FINDING_CALLBACK_ID = "log_finding";
+
+/** Block ids of the modal's input blocks; inline errors are keyed by these. */
+export const FINDING_BLOCK_IDS = {
+  title: "title",
+  category: "category",
+  status: "status",
+  related: "related",
+  finding: "finding",
+  impact: "impact",
+  actionItems: "action_items",
+} as const;
+
+/** Every input element in the modal uses this action id. */
+export const FINDING_ACTION_ID = "value";
+
+/** Slack's limit for a plain_text_input's max_length. */
+export const MAX_INPUT_LENGTH = 3000;
+export const MAX_TITLE_LENGTH = 200;
+const MAX_RELATED_LENGTH = 1000;
+
+const modalContextSchema = z.object({
+  channel: z.string().min(1),
+  threadTs: z.string().min(1).optional(),
+});
+
+/** Where the modal was opened from: the announcement goes there. Kept in `private_metadata`. */
+export type ModalContext = z.infer<typeof modalContextSchema>;
+
+/** Reads the modal context back from `private_metadata`; undefined when it is not ours. */
+export function parseModalContext(privateMetadata: string | undefined): ModalContext | undefined {
+  if (privateMetadata === undefined || privateMetadata === "") return undefined;
+  try {
+    const parsed = modalContextSchema.safeParse(JSON.parse(privateMetadata));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface FindingModalOptions {
+  context: ModalContext;
+  categories: readonly string[];
+  /** Prefills, e.g. the text typed after `/log-finding`, or the message a shortcut was used on. */
+  title?: string | undefined;
+  finding?: string | undefined;
+  related?: string | undefined;
+}
+
+const plain = (text: string) => ({ type: "plain_text" as const, text, emoji: true });
+
+const option = (value: string): PlainTextOption => ({ text: plain(truncate(value, 75)), value });
+
+const textInput = (
+  blockId: string,
+  label: string,
+  options: { maxLength: number; placeholder: string; multiline?: boolean; optional?: boolean; initial?: string | undefined; hint?: string },
+): KnownBlock => {
+  const initial = options.initial?.trim();
+  return {
+    type: "input",
+    block_id: blockId,
+    label: plain(label),
+    optional: options.optional ?? false,
+    ...(options.hint === undefined ? {} : { hint: plain(options.hint) }),
+    element: {
+      type: "plain_text_input",
+      action_id: FINDING_ACTION_ID,
+      multiline: options.multiline ?? false,
+      max_length: options.maxLength,
+      placeholder: plain(truncate(options.placeholder, 150)),
+      ...(initial === undefined || initial === "" ? {} : { initial_value: truncate(initial, options.maxLength) }),
+    },
+  };
+};
+
+const selectInput = (blockId: string, label: string, values: readonly string[], placeholder: string, initial?: string): KnownBlock => ({
+  type: "input",
+  block_id: blockId,
+  label: plain(label),
+  element: {
+    type: "static_select",
+    action_id: FINDING_ACTION_ID,
+    placeholder: plain(placeholder),
+    // Slack allows at most 100 options in a static select.
+    options: values.slice(0, 100).map(option),
+    ...(initial === undefined ? {} : { initial_option: option(initial) }),
+  },
+});
+
+/**
+ * The "Log a finding" modal: labels exactly as in the log format, placeholders
+ * from the format's example entry, and Slack's length limits.
+ */
+export function buildFindingModal(options: FindingModalOptions): ModalView {
+  // A one-line title: a prefill from a message may span several lines.
+  const title = options.title?.replace(/\s+/g, " ");
+  return {
+    type: "modal",
+    callback_id: LOG_FINDING_CALLBACK_ID,
+    private_metadata: JSON.stringify(options.context),
+    title: plain("Log a finding"),
+    submit: plain("Log"),
+    close: plain("Cancel"),
+    blocks: [
+      textInput(FINDING_BLOCK_IDS.title, "Title", {
+        maxLength: MAX_TITLE_LENGTH,
+        placeholder: "AMP Breaks Complex Number Operations",
+        initial: title,
+      }),
+      selectInput(FINDING_BLOCK_IDS.category, "Category", options.categories, "Training"),
+      selectInput(FINDING_BLOCK_IDS.status, "Status", STATUSES, "Open", "Open"),
+      textInput(FINDING_BLOCK_IDS.related, "Related", {
+        maxLength: MAX_RELATED_LENGTH,
+        placeholder: "experiments/train.py, MLflow run abc123",
+        optional: true,
+        initial: options.related,
+        hint: "File paths, experiment or MLflow run ids, links; separated by commas",
+      }),
+      textInput(FINDING_BLOCK_IDS.finding, "Finding", {
+        maxLength: MAX_INPUT_LENGTH,
+        placeholder: "Automatic Mixed Precision (AMP) causes NaN gradients when used with complex-valued tensors.",
+        multiline: true,
+        initial: options.finding,
+      }),
+      textInput(FINDING_BLOCK_IDS.impact, "Impact", {
+        maxLength: MAX_INPUT_LENGTH,
+        placeholder: "Cannot use AMP for training speedup. Training is ~2x slower than comparable real-valued models.",
+        multiline: true,
+      }),
+      textInput(FINDING_BLOCK_IDS.actionItems, "Action Items", {
+        maxLength: MAX_INPUT_LENGTH,
+        placeholder: "One per line, e.g. Test with bfloat16 instead of float16",
+        multiline: true,
+        optional: true,
+        hint: "One item per line; start a line with [x] if it is already done",
+      }),
+    ],
+  };
+}

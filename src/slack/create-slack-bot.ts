@@ -1,0 +1,127 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { CustomRoute, Logger, webApi } from "@slack/bolt";
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from "@slack/bolt";
+import type { SlackConfig } from "../config.js";
+import type { Clock, LogService } from "../services/log-service.js";
+import { systemClock } from "../services/log-service.js";
+import type { BotContext } from "./bot-context.js";
+import { createRecentKeys } from "./recent-keys.js";
+import { registerFindingsCommand } from "./register-findings-command.js";
+import { registerLogFinding } from "./register-log-finding.js";
+import { registerReactions } from "./register-reactions.js";
+
+export { postDigest } from "./post-digest.js";
+
+export interface SlackBotOptions {
+  config: SlackConfig;
+  service: LogService;
+  /** HTTP mode: where `POST /slack/events` and `GET /healthz` listen (0: any free port). Socket Mode: `GET /healthz` only. */
+  port?: number;
+  logger?: Logger;
+  logLevel?: LogLevel;
+  clock?: Clock;
+  /** Where the scheduled digest goes; the composition root schedules it with `postDigest`. */
+  digestChannel?: string;
+  /** The bot's ids, when known: Bolt then skips `auth.test`. */
+  identity?: { botId: string; botUserId: string };
+  /** Extra Web API client options (retries, timeouts); `config.apiUrl` sets the base URL. */
+  clientOptions?: webApi.WebClientOptions;
+}
+
+export interface SlackBot {
+  app: App;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** The HTTP port listened on, once started (HTTP mode, or Socket Mode with a port). */
+  readonly port: number | undefined;
+}
+
+const healthz: CustomRoute = {
+  path: "/healthz",
+  method: ["GET"],
+  handler: (_req, res) => {
+    res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
+    res.end("ok");
+  },
+};
+
+/**
+ * The Slack bot: `/log-finding`, the `Log as finding` shortcut, reactions
+ * and `/findings`, over the log service. Socket Mode when `config.appToken`
+ * is set, otherwise HTTP mode serving `POST /slack/events` and `GET /healthz`.
+ *
+ * @throws Error when HTTP mode has no signing secret.
+ */
+export function createSlackBot(options: SlackBotOptions): SlackBot {
+  const { config, service } = options;
+  const clock = options.clock ?? systemClock;
+  const logLevel = options.logLevel ?? LogLevel.INFO;
+  const clientOptions: webApi.WebClientOptions = {
+    ...(config.apiUrl === undefined ? {} : { slackApiUrl: config.apiUrl }),
+    ...options.clientOptions,
+  };
+  const socketMode = config.appToken !== undefined;
+  let receiver: HTTPReceiver | SocketModeReceiver;
+  if (config.appToken !== undefined) {
+    receiver = new SocketModeReceiver({
+      appToken: config.appToken,
+      ...(options.logger === undefined ? { logLevel } : { logger: options.logger }),
+      ...(options.port === undefined ? {} : { customRoutes: [healthz], installerOptions: { port: options.port } }),
+    });
+  } else {
+    if (config.signingSecret === undefined) {
+      throw new Error("SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)");
+    }
+    receiver = new HTTPReceiver({
+      signingSecret: config.signingSecret,
+      endpoints: "/slack/events",
+      customRoutes: [healthz],
+      ...(options.logger === undefined ? { logLevel } : { logger: options.logger }),
+      ...(options.port === undefined ? {} : { port: options.port }),
+    });
+  }
+  const app = new App({
+    token: config.botToken,
+    receiver,
+    clientOptions,
+    ...(options.logger === undefined ? { logLevel } : { logger: options.logger }),
+    ...(options.identity === undefined ? {} : { botId: options.identity.botId, botUserId: options.identity.botUserId }),
+  });
+
+  const bot: BotContext = {
+    service,
+    config,
+    clock,
+    logger: app.logger,
+    submissions: createRecentKeys(clock),
+    events: createRecentKeys(clock),
+  };
+  registerLogFinding(app, bot);
+  registerFindingsCommand(app, bot);
+  registerReactions(app, bot);
+  app.error(async (error) => {
+    app.logger.error(`unhandled error in a Slack listener: ${error.message}`);
+  });
+
+  let port: number | undefined;
+  return {
+    app,
+    get port() {
+      return port;
+    },
+    async start() {
+      if (socketMode) {
+        await app.start();
+        port = options.port;
+        return;
+      }
+      const server = (await app.start(options.port ?? 3000)) as Server;
+      port = (server.address() as AddressInfo | null)?.port;
+    },
+    async stop() {
+      await app.stop();
+      port = undefined;
+    },
+  };
+}

@@ -1,0 +1,109 @@
+import type { App, webApi } from "@slack/bolt";
+import type { Status } from "../core/types.js";
+import type { EditEntryResult } from "../services/log-service.js";
+import type { BotContext } from "./bot-context.js";
+import { buildAnnouncement, buildItemMessage, CHECK_REACTIONS } from "./build-announcement.js";
+import { buildEditReply, NOT_ALLOWED_MESSAGE } from "./build-replies.js";
+import { escapeSlackText } from "./escape-slack-text.js";
+import { isAllowed } from "./is-allowed.js";
+import type { FetchedMessage } from "./slack-calls.js";
+import { fetchMessage, lookUpPerson } from "./slack-calls.js";
+import { readMessageMeaning } from "./message-metadata.js";
+
+type WebClient = webApi.WebClient;
+
+interface ReactionEvent {
+  user: string;
+  reaction: string;
+  item_user?: string | undefined;
+  item: { type: string; channel?: string; ts?: string };
+}
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * A check reaction on an action item's message checks the item; on an
+ * announcement it resolves the finding. Removing the reaction undoes it.
+ * Which entry and item a message stands for is read from the message's
+ * metadata, so this works after a restart.
+ */
+export function registerReactions(app: App, bot: BotContext): void {
+  const handle = async (added: boolean, event: ReactionEvent, eventId: string | undefined, botUserId: string | undefined, client: WebClient) => {
+    if (!CHECK_REACTIONS.includes(event.reaction) || event.item.type !== "message") return;
+    if (event.user === botUserId) return;
+    if (botUserId !== undefined && event.item_user !== undefined && event.item_user !== botUserId) return;
+    const { channel, ts } = event.item;
+    if (channel === undefined || ts === undefined) return;
+    if (eventId !== undefined && bot.events.seen(eventId)) return;
+    try {
+      await applyReaction(bot, client, { added, user: event.user, channel, ts, botUserId });
+    } catch (error) {
+      bot.logger.error(`applying a reaction failed: ${describe(error)}`);
+      // Let a retry of this event try again.
+      if (eventId !== undefined) bot.events.forget(eventId);
+    }
+  };
+  app.event("reaction_added", async ({ event, body, context, client }) => {
+    await handle(true, event, body.event_id, context.botUserId, client);
+  });
+  app.event("reaction_removed", async ({ event, body, context, client }) => {
+    await handle(false, event, body.event_id, context.botUserId, client);
+  });
+}
+
+/** Another check reaction (not the bot's) is still on the message. */
+const stillChecked = (message: FetchedMessage, botUserId: string | undefined): boolean =>
+  (message.reactions ?? []).some(
+    (r) => r.name !== undefined && CHECK_REACTIONS.includes(r.name) && (r.users ?? []).some((u) => u !== botUserId),
+  );
+
+async function applyReaction(
+  bot: BotContext,
+  client: WebClient,
+  reaction: { added: boolean; user: string; channel: string; ts: string; botUserId: string | undefined },
+): Promise<void> {
+  const { service } = bot;
+  const { added, user, channel, ts } = reaction;
+  const message = await fetchMessage(client, channel, ts);
+  const meaning = message === undefined ? undefined : readMessageMeaning(message.metadata);
+  if (message === undefined || meaning === undefined) return;
+  if (!isAllowed(bot.config, user, channel)) {
+    await client.chat.postEphemeral({ channel, user, text: NOT_ALLOWED_MESSAGE }).catch(() => undefined);
+    return;
+  }
+  if (!added && stillChecked(message, reaction.botUserId)) return;
+  const person = await lookUpPerson(client, user, undefined);
+  const threadTs = message.thread_ts ?? message.ts;
+
+  let result: EditEntryResult;
+  let updated: ReturnType<typeof buildItemMessage>;
+  let reply: string;
+  if (meaning.kind === "item") {
+    const { payload } = meaning;
+    result = await service.setActionItem(payload.id, payload.item, added, person.author, payload.text);
+    updated = buildItemMessage({ ...payload, done: added });
+    reply = buildEditReply({ userId: user, kind: added ? "checked" : "unchecked", what: payload.text, commitUrl: commitOf(result) });
+  } else {
+    const { payload } = meaning;
+    const status: Status = added ? "Resolved" : (payload.status_before ?? "Open");
+    result = await service.setStatus(payload.id, status, person.author);
+    updated = buildAnnouncement({
+      ...payload,
+      status,
+      ...(added ? { status_before: payload.status } : { status_before: undefined }),
+    });
+    reply = buildEditReply({ userId: user, kind: "status", what: status, commitUrl: commitOf(result) });
+  }
+  if (!result.ok) {
+    await client.chat
+      .postEphemeral({ channel, user, text: `I could not update the log: ${escapeSlackText(result.reason)}` })
+      .catch(() => undefined);
+    return;
+  }
+  // Already so in the log (a retried event, or a second reaction): nothing to commit, nothing to say.
+  if (!result.changed) return;
+  await client.chat.update({ channel, ts, text: updated.text, blocks: updated.blocks, metadata: updated.metadata } as webApi.ChatUpdateArguments);
+  await client.chat.postMessage({ channel, thread_ts: threadTs, text: reply, unfurl_links: false });
+}
+
+const commitOf = (result: EditEntryResult): string | undefined => (result.ok ? (result.pullRequestUrl ?? result.commitUrl) : undefined);
