@@ -54,7 +54,9 @@ export function parseEntryHeading(content: string): { rawDate: string; title: st
   return { rawDate, title };
 }
 
-const FIELD = /^(?:[-*+][ \t]+)?(\*\*|__)?(category|status|related)(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*/i;
+// `**Category**: X`, `**Category:** X`, `Category: X`, each also as a list item.
+const FIELD =
+  /^(?:[-*+][ \t]+)?(?:(\*\*|__)(category|status|related)\1[ \t]*:|(\*\*|__)(category|status|related)[ \t]*:\3|(category|status|related)[ \t]*:)[ \t]*/i;
 const CHECKBOX = /^[-*+][ \t]+\[([ xX])\](?=[ \t]|$)[ \t]*/;
 
 /** Related items as written: split on commas outside code spans, backticks dropped. */
@@ -308,14 +310,10 @@ function parseField(text: string, b: Builder, at: number, end: number, next: num
   const line = text.slice(at, end);
   const m = FIELD.exec(line);
   if (!m) return;
-  const name = (m[2] ?? "").toLowerCase();
+  const name = (m[2] ?? m[4] ?? m[5] ?? "").toLowerCase();
   let valueEnd = line.length;
   while (valueEnd > m[0].length && /\s/.test(line[valueEnd - 1] ?? "")) valueEnd--;
-  let value = line.slice(m[0].length, valueEnd);
-  if (m[1] && value.endsWith(m[1]) && value.length > m[1].length) {
-    value = value.slice(0, -m[1].length).trimEnd();
-    valueEnd = m[0].length + value.length;
-  }
+  const value = line.slice(m[0].length, valueEnd);
   const e = b.entry;
   if (name === "category") {
     if (e.category !== undefined) return;

@@ -62,6 +62,12 @@ export function headingText(raw: string): string {
   let text = raw;
   if (text.includes("](")) text = text.replace(LINK, "$1");
   if (text.includes("<")) text = text.replace(TAG, "");
-  if (text.includes("_")) text = text.replace(UNDERSCORE_EMPHASIS, "$1$3");
+  if (text.includes("_")) {
+    // Underscores inside code spans are literal.
+    text = text
+      .split(/(`+[^`]*`+)/)
+      .map((part, i) => (i % 2 === 1 ? part : part.replace(UNDERSCORE_EMPHASIS, "$1$3")))
+      .join("");
+  }
   return text;
 }
