@@ -57,7 +57,8 @@ export interface GitHubClientOptions {
     maxRateLimitRetries?: number | undefined;
     /**
      * Minimum spacing between writes in ms. GitHub asks integrations to leave
-     * one second between mutating requests (the plugin's default); tests and
+     * one second between mutating requests (the plugin's default; 3 s for
+     * requests that notify, such as opening a pull request); tests and
      * benches pass 0.
      */
     writeIntervalMs?: number | undefined;
@@ -111,8 +112,10 @@ export function createGitHubClient(options: GitHubClientOptions): Octokit {
     onRateLimit: onLimit("rate limit"),
     onSecondaryRateLimit: onLimit("secondary rate limit"),
     ...(options.throttle?.retryAfterUnitMs !== undefined && { retryAfterBaseValue: options.throttle.retryAfterUnitMs }),
+    // Pull requests also pass the plugin's notifications group (3 s apart by default).
     ...(options.throttle?.writeIntervalMs !== undefined && {
       write: createWriteSpacer(options.throttle.writeIntervalMs),
+      notifications: createWriteSpacer(options.throttle.writeIntervalMs),
     }),
   };
 
