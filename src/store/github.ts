@@ -7,6 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { createAppAuth } from "@octokit/auth-app";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
+import type { ThrottlingOptions } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
 import type {
   CommitRequest,
@@ -233,7 +234,9 @@ function appAuthError(error: unknown, options: InstallationAuthOptions): StoreEr
  * part of Bottleneck.Group the plugin uses, so the store needs no direct
  * dependency on bottleneck.
  */
-function createWriteSpacer(intervalMs: number): never {
+type ThrottleGroup = NonNullable<ThrottlingOptions["write"]>;
+
+function createWriteSpacer(intervalMs: number): ThrottleGroup {
   let next = 0;
   const limiter = {
     schedule: async <A extends unknown[], R>(_options: unknown, fn: (...args: A) => R, ...args: A): Promise<Awaited<R>> => {
@@ -244,7 +247,7 @@ function createWriteSpacer(intervalMs: number): never {
       return await fn(...args);
     },
   };
-  return { key: () => limiter } as never;
+  return { key: () => limiter } as unknown as ThrottleGroup;
 }
 
 function redactingLogger(log: Logger | undefined, secrets: readonly string[]) {

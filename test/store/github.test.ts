@@ -308,6 +308,27 @@ describe("GitHub store: concurrency and failures", () => {
     expect(fake.requestsTo("GET", CONTENTS)).toHaveLength(4);
   });
 
+  it("treats a write that times out as ambiguous, and the re-read settles it", async () => {
+    await start({ files: { [PATH]: "# Research Log\n" } });
+    const s = store({ branch: "main", requestTimeoutMs: 300 });
+    const { version } = await s.read();
+    fake.stallNextPut({ ms: 600, when: "after" });
+    await expect(s.write("# Research Log\nslow\n", version, commit)).rejects.toBeInstanceOf(AmbiguousWriteError);
+    fake.stallNextPut({ ms: 600, when: "after" });
+    const outcome = await updateLog(s, appendLine("slow two"), commit);
+    expect(outcome).toMatchObject({ ok: true, changed: false });
+    expect(fake.getFile("main", PATH)).toBe("# Research Log\nslow\nslow two\n");
+  });
+
+  it("a token without contents: write gets a PermissionError saying so", async () => {
+    await start({ files: { [PATH]: "# Research Log\n" } });
+    fake.denyWrites();
+    const s = store({ branch: "main" });
+    const error: unknown = await updateLog(s, appendLine("x"), commit).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PermissionError);
+    expect((error as Error).message).toBe("the token lacks contents: write on acme/research");
+  });
+
   it("treats a refused connection on a write as ambiguous", async () => {
     await start({ files: { [PATH]: "# Research Log\n" } });
     const s = store({ branch: "main" });

@@ -88,6 +88,10 @@ export interface FakeGitHub {
   protectBranch(branch: string, style?: ProtectionStyle): void;
   /** Every request answers `status` (e.g. 503) until `outage(undefined)`. */
   outage(status: number | undefined): void;
+  /** The next contents PUT is held `ms` before it is handled (`before`) or answered (`after`, the write applied). */
+  stallNextPut(stall: { ms: number; when: "before" | "after" }): void;
+  /** Contents PUTs answer 403 as GitHub does for a token without contents: write. */
+  denyWrites(denied?: boolean): void;
 }
 
 const MAX_JSON_CONTENT = 1024 * 1024;
@@ -120,6 +124,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   let humanEdits: ((text: string | undefined) => string)[] = [];
   let rateLimited = { remaining: 0, retryAfter: 0 };
   let outageStatus: number | undefined;
+  let stalls: { ms: number; when: "before" | "after" }[] = [];
+  let writesDenied = false;
   let baseUrl = "";
 
   const storeBlob = (bytes: Buffer): string => {
@@ -195,7 +201,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     return new HttpAnswer(401, { message: "Bad credentials", documentation_url: DOCS, status: "401" });
   };
 
-  const route = (req: IncomingMessage, path: string, query: URLSearchParams, body: unknown): HttpAnswer => {
+  const route = async (req: IncomingMessage, path: string, query: URLSearchParams, body: unknown): Promise<HttpAnswer> => {
     const method = req.method ?? "GET";
     const input = (body ?? {}) as Record<string, unknown>;
 
@@ -262,7 +268,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         writeFile(branch, filePath, Buffer.from(human(current), "utf8"), "Edit research log by hand");
       }
       const fault = putFaults.shift();
+      const stall = stalls.shift();
+      if (stall?.when === "before") await sleep(stall.ms);
       if (fault?.when === "before") return serverError(fault.status);
+      if (writesDenied) {
+        return new HttpAnswer(403, { message: "Resource not accessible by integration", documentation_url: DOCS, status: "403" });
+      }
       if (typeof input.message !== "string" || typeof input.content !== "string") {
         return new HttpAnswer(422, { message: "Invalid request.\n\n\"message\", \"content\" are required.", documentation_url: DOCS, status: "422" });
       }
@@ -291,6 +302,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         return new HttpAnswer(409, { message: `${filePath} does not match ${sha}`, documentation_url: DOCS, status: "409" });
       }
       const written = writeFile(branch, filePath, Buffer.from(input.content, "base64"), input.message);
+      if (stall?.when === "after") await sleep(stall.ms);
       if (fault?.when === "after") return serverError(fault.status);
       const size = blobs.get(written.blob)?.length ?? 0;
       return new HttpAnswer(existing === undefined ? 201 : 200, {
@@ -397,7 +409,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         { "retry-after": String(rateLimited.retryAfter) },
       );
     } else {
-      answer = authenticate(req, path) ?? route(req, path, url.searchParams, body);
+      answer = authenticate(req, path) ?? (await route(req, path, url.searchParams, body));
     }
     requests.push({
       method: req.method ?? "GET",
@@ -458,6 +470,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       humanEdits = [];
       rateLimited = { remaining: 0, retryAfter: 0 };
       outageStatus = undefined;
+      stalls = [];
+      writesDenied = false;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -479,12 +493,22 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     outage(status) {
       outageStatus = status;
     },
+    stallNextPut(stall) {
+      stalls.push(stall);
+    },
+    denyWrites(denied = true) {
+      writesDenied = denied;
+    },
   };
 }
 
 function serverError(status: number): HttpAnswer {
   const message = status === 502 ? "Server Error" : status === 503 ? "Service Unavailable" : "Internal Server Error";
   return new HttpAnswer(status, { message, status: String(status) });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function wrap60(base64: string): string {
