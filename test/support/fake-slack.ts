@@ -1,0 +1,522 @@
+/**
+ * A fake Slack Web API on 127.0.0.1, speaking the methods the bot uses as
+ * Slack does: `POST /api/<method>` with a form or JSON body and Bearer auth,
+ * answering `{ ok: true, ... }` or `{ ok: false, error }` with HTTP 200. It
+ * keeps messages (with ts, thread_ts, metadata and reactions), knows which
+ * channels the bot is in, lets a trigger id open one view only, checks the
+ * Block Kit limits the bot could break, and records every call. Response
+ * URLs (`respond()`) are served under `/response/<id>`.
+ */
+import { createServer } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface FakeSlackUser {
+  id: string;
+  name?: string;
+  real_name?: string;
+  tz?: string;
+  email?: string;
+}
+
+export interface FakeSlackChannel {
+  id: string;
+  /** Private channels cannot be joined with conversations.join. */
+  private?: boolean;
+  /** Whether the bot is in it. Default true. */
+  member?: boolean;
+}
+
+export interface FakeSlackOptions {
+  /** The bot token that authenticates. Default `xoxb-test`. */
+  token?: string;
+  botUserId?: string;
+  botId?: string;
+  users?: FakeSlackUser[];
+  /** Channels the fake knows; any other `C…`/`G…` id is a public channel the bot is in. */
+  channels?: FakeSlackChannel[];
+}
+
+export interface FakeSlackReaction {
+  name: string;
+  users: string[];
+  count: number;
+}
+
+export interface FakeSlackMessage {
+  channel: string;
+  ts: string;
+  thread_ts: string | undefined;
+  text: string | undefined;
+  blocks: unknown[] | undefined;
+  metadata: { event_type: string; event_payload: Record<string, unknown> } | undefined;
+  user: string;
+  bot_id: string | undefined;
+  reactions: FakeSlackReaction[];
+  edited: boolean;
+}
+
+export interface FakeSlackCall {
+  method: string;
+  /** The arguments, with form values that carry JSON (blocks, view, metadata) parsed. */
+  args: Record<string, unknown>;
+  /** What the fake answered. */
+  response: Record<string, unknown>;
+  /** performance.now() when the call arrived. */
+  at: number;
+}
+
+export interface FakeSlackEphemeral {
+  channel: string;
+  user: string;
+  text: string | undefined;
+}
+
+export interface FakeSlack {
+  /** The Web API base: pass as `slackApiUrl` / `SLACK_API_URL`. */
+  readonly url: string;
+  readonly token: string;
+  readonly botUserId: string;
+  readonly botId: string;
+  readonly calls: readonly FakeSlackCall[];
+  /** Messages in posting order (including DMs, stored under the user id as channel). */
+  readonly messages: readonly FakeSlackMessage[];
+  /** Bodies posted to response URLs, in order. */
+  readonly responses: readonly { id: string; body: Record<string, unknown> }[];
+  callsTo(method: string): FakeSlackCall[];
+  /** A fresh response URL served by this fake. */
+  responseUrl(): string;
+  /** A message a person posted (for shortcuts and reactions on other messages). */
+  addUserMessage(channel: string, user: string, text: string, threadTs?: string): FakeSlackMessage;
+  message(channel: string, ts: string): FakeSlackMessage | undefined;
+  /** Messages in a thread, parent first. */
+  thread(channel: string, ts: string): FakeSlackMessage[];
+  /** Adds or removes a reaction as Slack's state (send the matching event yourself). */
+  react(channel: string, ts: string, name: string, user: string, add?: boolean): void;
+  /** The next `times` calls of `method` fail with `error`. */
+  failNext(method: string, error: string, times?: number): void;
+  setMember(channel: string, member: boolean): void;
+  /** Resolves once `predicate` holds over the calls (polled), or rejects after `timeoutMs`. */
+  waitFor(predicate: (fake: FakeSlack) => boolean, timeoutMs?: number): Promise<void>;
+  /** Resolves with the next call of `method` that matches (including one already made, when `since` is before it). */
+  waitForCall(method: string, match?: (call: FakeSlackCall) => boolean, timeoutMs?: number): Promise<FakeSlackCall>;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const JSON_FIELDS = new Set(["blocks", "attachments", "view", "metadata"]);
+
+const readBody = (req: IncomingMessage): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+
+const parseArgs = (contentType: string, raw: string): Record<string, unknown> => {
+  if (raw === "") return {};
+  if (contentType.includes("application/json")) return JSON.parse(raw) as Record<string, unknown>;
+  const args: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    if (JSON_FIELDS.has(key) && /^[[{]/.test(value)) {
+      try {
+        args[key] = JSON.parse(value);
+        continue;
+      } catch {
+        // Not JSON after all: keep the string, as Slack would fail on it.
+      }
+    }
+    args[key] = value;
+  }
+  return args;
+};
+
+const str = (value: unknown): string | undefined => (typeof value === "string" ? value : typeof value === "number" ? String(value) : undefined);
+const truthy = (value: unknown): boolean => value === true || value === "true" || value === "1" || value === 1;
+
+class SlackError extends Error {
+  constructor(readonly error: string) {
+    super(error);
+  }
+}
+
+const textOf = (obj: unknown): string | undefined =>
+  typeof obj === "object" && obj !== null && typeof (obj as { text?: unknown }).text === "string" ? (obj as { text: string }).text : undefined;
+
+/** The Block Kit limits views.open checks that the bot's modal could break. */
+const checkView = (view: unknown): void => {
+  if (typeof view !== "object" || view === null) throw new SlackError("invalid_arguments");
+  const v = view as { type?: unknown; title?: unknown; blocks?: unknown; private_metadata?: unknown; callback_id?: unknown };
+  if (v.type !== "modal") throw new SlackError("invalid_arguments");
+  const title = textOf(v.title);
+  if (title === undefined || title.length > 24) throw new SlackError("invalid_arguments");
+  if (typeof v.private_metadata === "string" && v.private_metadata.length > 3000) throw new SlackError("invalid_arguments");
+  if (!Array.isArray(v.blocks) || v.blocks.length > 100) throw new SlackError("invalid_arguments");
+  const ids = new Set<string>();
+  for (const block of v.blocks as Record<string, unknown>[]) {
+    const id = str(block.block_id);
+    if (id !== undefined) {
+      if (ids.has(id) || id.length > 255) throw new SlackError("invalid_arguments");
+      ids.add(id);
+    }
+    if (block.type !== "input") continue;
+    const label = textOf(block.label);
+    if (label === undefined || label.length > 2000) throw new SlackError("invalid_arguments");
+    const element = block.element as Record<string, unknown> | undefined;
+    if (element === undefined) throw new SlackError("invalid_arguments");
+    const placeholder = textOf(element.placeholder);
+    if (placeholder !== undefined && placeholder.length > 150) throw new SlackError("invalid_arguments");
+    if (element.type === "plain_text_input") {
+      const max = typeof element.max_length === "number" ? element.max_length : 3000;
+      if (max > 3000) throw new SlackError("invalid_arguments");
+      const initial = str(element.initial_value);
+      if (initial !== undefined && initial.length > max) throw new SlackError("invalid_arguments");
+    } else if (element.type === "static_select") {
+      const options = element.options;
+      if (!Array.isArray(options) || options.length === 0 || options.length > 100) throw new SlackError("invalid_arguments");
+      for (const option of options as Record<string, unknown>[]) {
+        const text = textOf(option.text);
+        if (text === undefined || text.length > 75 || (str(option.value) ?? "").length > 150) throw new SlackError("invalid_arguments");
+      }
+    }
+  }
+};
+
+/** The message limits chat.postMessage / chat.update check. */
+const checkMessage = (args: Record<string, unknown>): void => {
+  const text = str(args.text);
+  const blocks = args.blocks;
+  if ((text === undefined || text === "") && blocks === undefined) throw new SlackError("no_text");
+  if (text !== undefined && text.length > 40_000) throw new SlackError("msg_too_long");
+  if (blocks !== undefined) {
+    if (!Array.isArray(blocks) || blocks.length > 50) throw new SlackError("invalid_blocks");
+    for (const block of blocks as Record<string, unknown>[]) {
+      const sectionText = textOf(block.text);
+      if (block.type === "section" && sectionText !== undefined && sectionText.length > 3000) throw new SlackError("invalid_blocks");
+      if (block.type === "header" && (sectionText === undefined || sectionText.length > 150)) throw new SlackError("invalid_blocks");
+    }
+  }
+  const metadata = args.metadata;
+  if (metadata !== undefined) {
+    if (typeof metadata !== "object" || metadata === null) throw new SlackError("invalid_metadata_format");
+    const m = metadata as { event_type?: unknown; event_payload?: unknown };
+    if (typeof m.event_type !== "string" || typeof m.event_payload !== "object" || m.event_payload === null) {
+      throw new SlackError("invalid_metadata_format");
+    }
+  }
+};
+
+/** Start the fake on an ephemeral port. */
+export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
+  const token = options.token ?? "xoxb-test";
+  const botUserId = options.botUserId ?? "UBOT";
+  const botId = options.botId ?? "BBOT";
+  const users = new Map((options.users ?? []).map((u) => [u.id, u]));
+  const channels = new Map((options.channels ?? []).map((c) => [c.id, { private: c.private ?? false, member: c.member ?? true }]));
+  let calls: FakeSlackCall[] = [];
+  const messages: FakeSlackMessage[] = [];
+  let responses: { id: string; body: Record<string, unknown> }[] = [];
+  const usedTriggers = new Set<string>();
+  let faults: { method: string; error: string }[] = [];
+  let tsCounter = 0;
+  let viewCounter = 0;
+  let responseCounter = 0;
+
+  const nextTs = (): string => {
+    tsCounter += 1;
+    return `${1_767_000_000 + tsCounter}.${String(tsCounter).padStart(6, "0")}`;
+  };
+  const channelState = (id: string) => {
+    const known = channels.get(id);
+    if (known !== undefined) return known;
+    if (/^[CG]/.test(id)) {
+      const created = { private: id.startsWith("G"), member: true };
+      channels.set(id, created);
+      return created;
+    }
+    return undefined;
+  };
+  /** A channel the bot can read and write: a member channel, or a DM (user id). */
+  const requireMember = (channel: string | undefined): string => {
+    if (channel === undefined || channel === "") throw new SlackError("channel_not_found");
+    if (/^[UW]/.test(channel)) {
+      if (!users.has(channel)) throw new SlackError("channel_not_found");
+      return channel;
+    }
+    const state = channelState(channel);
+    if (state === undefined) throw new SlackError("channel_not_found");
+    if (!state.member) throw new SlackError(state.private ? "channel_not_found" : "not_in_channel");
+    return channel;
+  };
+  const findMessage = (channel: string, ts: string | undefined): FakeSlackMessage | undefined =>
+    messages.find((m) => m.channel === channel && m.ts === ts);
+  const threadOf = (channel: string, ts: string): FakeSlackMessage[] => {
+    const message = findMessage(channel, ts);
+    if (message === undefined) return [];
+    const parentTs = message.thread_ts ?? message.ts;
+    const parent = findMessage(channel, parentTs);
+    const replies = messages.filter((m) => m.channel === channel && m.thread_ts === parentTs && m.ts !== parentTs);
+    return parent === undefined ? replies : [parent, ...replies];
+  };
+  const inWindow = (args: Record<string, unknown>) => {
+    const inclusive = truthy(args.inclusive);
+    const oldest = str(args.oldest);
+    const latest = str(args.latest);
+    return (m: FakeSlackMessage): boolean => {
+      const ts = Number(m.ts);
+      if (oldest !== undefined && (inclusive ? ts < Number(oldest) : ts <= Number(oldest))) return false;
+      if (latest !== undefined && (inclusive ? ts > Number(latest) : ts >= Number(latest))) return false;
+      return true;
+    };
+  };
+  const render = (m: FakeSlackMessage, withMetadata: boolean): Record<string, unknown> => ({
+    type: "message",
+    ts: m.ts,
+    ...(m.thread_ts === undefined ? {} : { thread_ts: m.thread_ts }),
+    text: m.text,
+    ...(m.blocks === undefined ? {} : { blocks: m.blocks }),
+    user: m.user,
+    ...(m.bot_id === undefined ? {} : { bot_id: m.bot_id }),
+    ...(withMetadata && m.metadata !== undefined ? { metadata: m.metadata } : {}),
+    ...(m.reactions.length === 0 ? {} : { reactions: m.reactions }),
+  });
+  const permalink = (channel: string, ts: string): string => `https://fake.slack.test/archives/${channel}/p${ts.replace(".", "")}`;
+
+  const methods: Record<string, (args: Record<string, unknown>) => Record<string, unknown>> = {
+    "auth.test": () => ({ url: "https://fake.slack.test/", team: "Fake", user: "research-log", team_id: "T1", user_id: botUserId, bot_id: botId }),
+    "views.open": (args) => {
+      const trigger = str(args.trigger_id);
+      if (trigger === undefined || trigger === "") throw new SlackError("invalid_arguments");
+      if (usedTriggers.has(trigger)) throw new SlackError("expired_trigger_id");
+      checkView(args.view);
+      usedTriggers.add(trigger);
+      viewCounter += 1;
+      return { view: { ...(args.view as object), id: `V${String(viewCounter).padStart(8, "0")}`, hash: `hash-${viewCounter}` } };
+    },
+    "chat.postMessage": (args) => {
+      const channel = requireMember(str(args.channel));
+      checkMessage(args);
+      const threadTs = str(args.thread_ts);
+      if (threadTs !== undefined && findMessage(channel, threadTs) === undefined) throw new SlackError("thread_not_found");
+      const message: FakeSlackMessage = {
+        channel,
+        ts: nextTs(),
+        thread_ts: threadTs,
+        text: str(args.text),
+        blocks: args.blocks as unknown[] | undefined,
+        metadata: args.metadata as FakeSlackMessage["metadata"],
+        user: botUserId,
+        bot_id: botId,
+        reactions: [],
+        edited: false,
+      };
+      messages.push(message);
+      return { channel: /^[UW]/.test(channel) ? `D${channel}` : channel, ts: message.ts, message: render(message, true) };
+    },
+    "chat.update": (args) => {
+      const channel = requireMember(str(args.channel));
+      const message = findMessage(channel, str(args.ts));
+      if (message === undefined) throw new SlackError("message_not_found");
+      if (message.user !== botUserId) throw new SlackError("cant_update_message");
+      checkMessage(args);
+      message.text = str(args.text);
+      if (args.blocks !== undefined) message.blocks = args.blocks as unknown[];
+      if (args.metadata !== undefined) message.metadata = args.metadata as FakeSlackMessage["metadata"];
+      message.edited = true;
+      return { channel, ts: message.ts, text: message.text };
+    },
+    "chat.postEphemeral": (args) => {
+      const channel = requireMember(str(args.channel));
+      const user = str(args.user);
+      if (user === undefined || !users.has(user)) throw new SlackError("user_not_found");
+      checkMessage(args);
+      return { message_ts: nextTs(), channel };
+    },
+    "chat.getPermalink": (args) => {
+      const channel = requireMember(str(args.channel));
+      const ts = str(args.message_ts);
+      if (findMessage(channel, ts) === undefined || ts === undefined) throw new SlackError("message_not_found");
+      return { channel, permalink: permalink(channel, ts) };
+    },
+    "conversations.history": (args) => {
+      const channel = requireMember(str(args.channel));
+      const limit = Number(str(args.limit) ?? 100);
+      const found = messages
+        .filter((m) => m.channel === channel && (m.thread_ts === undefined || m.thread_ts === m.ts))
+        .filter(inWindow(args))
+        .reverse()
+        .slice(0, limit);
+      return { messages: found.map((m) => render(m, truthy(args.include_all_metadata))), has_more: false };
+    },
+    "conversations.replies": (args) => {
+      const channel = requireMember(str(args.channel));
+      const ts = str(args.ts);
+      if (ts === undefined || findMessage(channel, ts) === undefined) throw new SlackError("thread_not_found");
+      const limit = Number(str(args.limit) ?? 1000);
+      const found = threadOf(channel, ts).filter(inWindow(args)).slice(0, limit);
+      return { messages: found.map((m) => render(m, truthy(args.include_all_metadata))), has_more: false };
+    },
+    "conversations.join": (args) => {
+      const channel = str(args.channel) ?? "";
+      const state = channelState(channel);
+      if (state === undefined) throw new SlackError("channel_not_found");
+      if (state.private) throw new SlackError("method_not_supported_for_channel_type");
+      state.member = true;
+      return { channel: { id: channel, is_member: true } };
+    },
+    "users.info": (args) => {
+      const user = users.get(str(args.user) ?? "");
+      if (user === undefined) throw new SlackError("user_not_found");
+      const realName = user.real_name ?? user.name ?? user.id;
+      return {
+        user: {
+          id: user.id,
+          name: user.name ?? user.id.toLowerCase(),
+          real_name: realName,
+          ...(user.tz === undefined ? {} : { tz: user.tz }),
+          profile: { real_name: realName, ...(user.email === undefined ? {} : { email: user.email }) },
+        },
+      };
+    },
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const raw = await readBody(req);
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const send = (status: number, body: unknown): void => {
+      res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+      res.end(JSON.stringify(body));
+    };
+    if (req.method === "POST" && url.pathname.startsWith("/response/")) {
+      responses.push({ id: url.pathname.slice("/response/".length), body: parseArgs(req.headers["content-type"] ?? "application/json", raw) });
+      send(200, { ok: true });
+      return;
+    }
+    const match = /^\/api\/([\w.]+)$/.exec(url.pathname);
+    if (req.method !== "POST" || match?.[1] === undefined) {
+      send(404, { ok: false, error: "unknown_method" });
+      return;
+    }
+    const method = match[1];
+    const args = parseArgs(req.headers["content-type"] ?? "", raw);
+    const at = performance.now();
+    let response: Record<string, unknown>;
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? str(args.token);
+    delete args.token;
+    const fault = faults.findIndex((f) => f.method === method);
+    try {
+      if (bearer === undefined) throw new SlackError("not_authed");
+      if (bearer !== token) throw new SlackError("invalid_auth");
+      if (fault >= 0) {
+        const [removed] = faults.splice(fault, 1);
+        throw new SlackError(removed?.error ?? "internal_error");
+      }
+      const implementation = methods[method];
+      if (implementation === undefined) throw new SlackError("unknown_method");
+      response = { ok: true, ...implementation(args) };
+    } catch (error) {
+      if (!(error instanceof SlackError)) throw error;
+      response = { ok: false, error: error.error };
+    }
+    calls.push({ method, args, response, at });
+    send(200, response);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      res.writeHead(500);
+      res.end(String(error));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const base = `http://127.0.0.1:${port}`;
+
+  const fake: FakeSlack = {
+    url: `${base}/api/`,
+    token,
+    botUserId,
+    botId,
+    get calls() {
+      return calls;
+    },
+    messages,
+    get responses() {
+      return responses;
+    },
+    callsTo: (method) => calls.filter((c) => c.method === method),
+    responseUrl() {
+      responseCounter += 1;
+      return `${base}/response/${responseCounter}`;
+    },
+    addUserMessage(channel, user, text, threadTs) {
+      const message: FakeSlackMessage = {
+        channel,
+        ts: nextTs(),
+        thread_ts: threadTs,
+        text,
+        blocks: undefined,
+        metadata: undefined,
+        user,
+        bot_id: undefined,
+        reactions: [],
+        edited: false,
+      };
+      messages.push(message);
+      return message;
+    },
+    message: (channel, ts) => findMessage(channel, ts),
+    thread: (channel, ts) => threadOf(channel, ts),
+    react(channel, ts, name, user, add = true) {
+      const message = findMessage(channel, ts);
+      if (message === undefined) throw new Error(`no message ${channel}/${ts}`);
+      let reaction = message.reactions.find((r) => r.name === name);
+      if (add) {
+        if (reaction === undefined) {
+          reaction = { name, users: [], count: 0 };
+          message.reactions.push(reaction);
+        }
+        if (!reaction.users.includes(user)) reaction.users.push(user);
+      } else if (reaction !== undefined) {
+        reaction.users = reaction.users.filter((u) => u !== user);
+      }
+      if (reaction !== undefined) reaction.count = reaction.users.length;
+      message.reactions = message.reactions.filter((r) => r.count > 0);
+    },
+    failNext(method, error, times = 1) {
+      for (let i = 0; i < times; i++) faults.push({ method, error });
+    },
+    setMember(channel, member) {
+      const state = channelState(channel);
+      if (state !== undefined) state.member = member;
+      else channels.set(channel, { private: false, member });
+    },
+    async waitFor(predicate, timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate(fake)) {
+        if (Date.now() > deadline) throw new Error("fake Slack: timed out waiting for a condition");
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    },
+    async waitForCall(method, match = () => true, timeoutMs = 5000) {
+      let found: FakeSlackCall | undefined;
+      await fake.waitFor(() => {
+        found = calls.find((c) => c.method === method && match(c));
+        return found !== undefined;
+      }, timeoutMs);
+      return found as FakeSlackCall;
+    },
+    reset() {
+      calls = [];
+      responses = [];
+      faults = [];
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error === undefined ? resolve() : reject(error)));
+      }),
+  };
+  return fake;
+}
