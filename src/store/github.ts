@@ -257,11 +257,14 @@ function redactingLogger(log: Logger | undefined, secrets: readonly string[]) {
     return text;
   };
   // Octokit passes request details as a second argument; only the message is kept.
+  // Its request log says `info` for every request and `error` for every failed
+  // one (a 404 for a log not created yet, a 409 the service absorbs): the store
+  // turns failures into errors of its own, so both are debug detail here.
   return {
     debug: (message: unknown) => log?.debug(redact(message)),
-    info: (message: unknown) => log?.info(redact(message)),
+    info: (message: unknown) => log?.debug(redact(message)),
     warn: (message: unknown) => log?.warn(redact(message)),
-    error: (message: unknown) => log?.error(redact(message)),
+    error: (message: unknown) => log?.debug(redact(message)),
   };
 }
 

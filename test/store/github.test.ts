@@ -405,6 +405,17 @@ describe("GitHub store: credentials and configuration", () => {
     expect(inspect(error, { depth: 20 })).not.toContain(TOKEN);
     expect(JSON.stringify(fake.requests)).not.toContain(TOKEN);
     expect(logLines.join("\n")).not.toContain(TOKEN);
+    expect(logLines.some((l) => l.includes("401"))).toBe(true);
+  });
+
+  it("never logs a token Octokit mentions, and keeps per-request lines at debug", async () => {
+    await start({ files: { [PATH]: "# Research Log\n" } });
+    const octokit = client();
+    octokit.log.warn(`something about ${TOKEN}`);
+    await createGitHubStore(octokit, { owner: "acme", repo: "research", path: PATH, branch: "main" }).read();
+    expect(logLines[0]).toBe("warn something about [REDACTED]");
+    expect(logLines.slice(1).every((l) => l.startsWith("debug "))).toBe(true);
+    expect(logLines.join("\n")).not.toContain(TOKEN);
   });
 
   it("unknown repository: NotFoundError naming GITHUB_REPO", async () => {
