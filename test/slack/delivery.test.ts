@@ -1,0 +1,130 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { reactionEventBody, slackSignature, slashCommandBody, viewSubmissionBody } from "../support/slack-factories.js";
+import type { Harness } from "./slack-harness.js";
+import { logCommits, SECRET, settle, startHarness } from "./slack-harness.js";
+
+let h: Harness;
+afterEach(async () => {
+  await h.close();
+});
+
+describe("delivery", () => {
+  it("serves GET /healthz", async () => {
+    h = await startHarness();
+    const response = await fetch(`${h.base}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe("ok");
+  });
+
+  it("logs a view submission delivered four times once: one entry, one commit, one announcement", async () => {
+    h = await startHarness();
+    const body = viewSubmissionBody({ viewId: "VDOUBLE", hash: "1.same" });
+    const responses = await Promise.all([h.send(body), h.send(body)]);
+    responses.push(await h.send(body), await h.send(body));
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    await h.slack.waitFor((s) => s.messages.length >= 3);
+    await settle(h);
+    expect((h.log() ?? "").match(/^## /gm)).toHaveLength(1);
+    expect(logCommits(h)).toHaveLength(1);
+    expect(h.slack.messages.filter((m) => m.metadata?.event_type === "research_log_entry")).toHaveLength(1);
+    expect(h.slack.messages).toHaveLength(3);
+  });
+
+  it("does not write twice when the same entry is submitted again after a restart", async () => {
+    h = await startHarness();
+    await h.send(viewSubmissionBody({ viewId: "VAGAIN", hash: "1.same" }));
+    await h.slack.waitFor((s) => s.messages.length >= 3);
+    await h.restart();
+    await h.send(viewSubmissionBody({ viewId: "VAGAIN", hash: "1.same" }));
+    await h.slack.waitForCall("chat.postEphemeral");
+    await settle(h);
+    expect(logCommits(h)).toHaveLength(1);
+    expect(h.slack.messages).toHaveLength(3);
+    expect(h.slack.callsTo("chat.postEphemeral")[0]?.args.text).toMatch(/already in the log/);
+  });
+
+  const forgeries: [string, (body: string) => Record<string, string>][] = [
+    ["a wrong signature", (body) => ({ "x-slack-signature": slackSignature("not-the-secret", body, now()) })],
+    ["no signature", () => ({ "x-slack-signature": "" })],
+    ["a six-minute-old signature", (body) => ({ "x-slack-request-timestamp": String(now() - 360), "x-slack-signature": slackSignature(SECRET, body, now() - 360) })],
+  ];
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it.each(forgeries)("answers 401 to %s and changes nothing", async (_name, headersFor) => {
+    h = await startHarness();
+    const bodies = [
+      slashCommandBody({ text: "forged" }),
+      viewSubmissionBody(),
+      reactionEventBody({ ts: "1767000001.000001" }),
+    ];
+    for (const body of bodies) {
+      const headers = headersFor(body);
+      const response =
+        headers["x-slack-signature"] === ""
+          ? await fetch(`${h.base}/slack/events`, {
+              method: "POST",
+              headers: { "content-type": body.startsWith("{") ? "application/json" : "application/x-www-form-urlencoded" },
+              body,
+            })
+          : await fetch(`${h.base}/slack/events`, {
+              method: "POST",
+              headers: {
+                "content-type": body.startsWith("{") ? "application/json" : "application/x-www-form-urlencoded",
+                "x-slack-request-timestamp": String(now()),
+                ...headers,
+              },
+              body,
+            });
+      expect(response.status).toBe(401);
+    }
+    await settle(h, 100);
+    expect(h.slack.calls).toHaveLength(0);
+    expect(h.github.requestsTo("PUT", /contents/)).toHaveLength(0);
+  });
+});
+
+describe("failures", () => {
+  it("DMs the submitter the reason and the entry's markdown when the store is down", async () => {
+    h = await startHarness();
+    h.github.outage(503);
+    await h.send(viewSubmissionBody({ user: { id: "U111", name: "ada" } }));
+    await h.slack.waitFor((s) => s.messages.some((m) => m.channel === "U111"), 15_000);
+    await settle(h);
+    const dm = h.slack.messages.find((m) => m.channel === "U111");
+    expect(dm?.text).toMatch(/could not save your finding/);
+    expect(dm?.text).toContain("```\n## 2026-01-21 AMP Breaks Complex Number Operations");
+    expect(dm?.text).toContain("- [ ] Test with bfloat16 instead of float16");
+    expect(dm?.text).toContain("MLflow run `abc123`");
+    expect(h.slack.messages.filter((m) => m.channel === "C100")).toHaveLength(0);
+  });
+
+  it("joins a public channel it is not in, then announces", async () => {
+    h = await startHarness({ slack: { channels: [{ id: "C200", member: false }] } });
+    await h.send(viewSubmissionBody({ privateMetadata: JSON.stringify({ channel: "C200" }) }));
+    await h.slack.waitFor((s) => s.messages.length >= 3);
+    await settle(h);
+    expect(h.slack.callsTo("conversations.join")).toHaveLength(1);
+    expect(h.slack.messages.every((m) => m.channel === "C200")).toBe(true);
+  });
+
+  it("tells the submitter when it cannot get into a private channel", async () => {
+    h = await startHarness({ slack: { channels: [{ id: "G300", private: true, member: false }] } });
+    await h.send(viewSubmissionBody({ privateMetadata: JSON.stringify({ channel: "G300" }) }));
+    await h.slack.waitFor((s) => s.messages.some((m) => m.channel === "U111"));
+    await settle(h);
+    const dm = h.slack.messages.find((m) => m.channel === "U111");
+    expect(dm?.text).toMatch(/is in the log, but I cannot post in <#G300>/);
+    expect(logCommits(h)).toHaveLength(1);
+  });
+
+  it("refuses /log-finding outside the allowed channels with an ephemeral note", async () => {
+    h = await startHarness({ config: { allowedChannels: ["C100"] } });
+    const response = await h.send(slashCommandBody({ channel_id: "C999" }));
+    expect(response.json).toMatchObject({ response_type: "ephemeral", text: expect.stringMatching(/^Sorry/) });
+    const denied = await h.send(viewSubmissionBody({ privateMetadata: JSON.stringify({ channel: "C999" }) }));
+    expect(denied.json).toMatchObject({ response_action: "errors" });
+    await settle(h, 50);
+    expect(h.slack.callsTo("views.open")).toHaveLength(0);
+    expect(logCommits(h)).toHaveLength(0);
+  });
+});
