@@ -103,7 +103,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
   if (pathProblem !== undefined) problems.push(pathProblem);
 
   const extra = list(get("LOG_CATEGORIES")) ?? [];
-  const categories = [...DEFAULT_CATEGORIES];
+  const categories: string[] = [...DEFAULT_CATEGORIES];
   for (const category of extra) {
     if (!/^[\p{L}\p{N}][\p{L}\p{N} &/-]{0,39}$/u.test(category)) {
       problems.push(`LOG_CATEGORIES: "${category}" is not a valid category name (letters, digits, spaces; at most 40 characters)`);

@@ -1,5 +1,4 @@
 import type { Config } from "../config.js";
-import { createGitHubClient, createGitHubStore } from "./github.js";
 import { createLocalGitStore } from "./local-git.js";
 import type { LogStore } from "./log-store.js";
 
@@ -9,6 +8,8 @@ export async function createStore(config: Config, options: { repoDir: string }):
   if (github === undefined) {
     return createLocalGitStore({ repoDir: options.repoDir, logPath: config.logPath });
   }
+  // Loaded only when needed: Octokit and its plugins take a noticeable time to import.
+  const { createGitHubClient, createGitHubStore } = await import("./github.js");
   const auth = github.auth;
   const octokit = createGitHubClient({
     baseUrl: github.apiUrl,

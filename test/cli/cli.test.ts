@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/run-cli.js";
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, "../..");
@@ -131,7 +132,6 @@ describe("research-log add", () => {
     ["an empty title", withFlag("--title", "   "), "--title: Title"],
     ["an unknown category", withFlag("--category", "Vibes"), "--category: Category must be one of"],
     ["a 10,000-character title", withFlag("--title", "x".repeat(10_000)), "--title: Title is too long"],
-    ["a NUL byte", withFlag("--finding", "a\0b"), "--finding: Finding"],
     ["a date that does not exist", withFlag("--date", "2026-02-30"), "--date: Date 2026-02-30 does not exist"],
     ["an unknown status", withFlag("--status", "Done"), "--status: Status must be one of"],
   ])("rejects %s with exit 1, naming the field, and leaves the log alone", async (_name, args, message) => {
@@ -145,6 +145,19 @@ describe("research-log add", () => {
     expect(result.stderr).toContain(message);
     expect(logOf(dir)).toBe("# Research Log\n");
     expect(git(dir, "rev-list", "--count", "HEAD").trim()).toBe("1");
+  });
+
+  it("rejects a NUL byte (which no shell can pass, but a caller of runCli can) naming the field", async () => {
+    const dir = makeRepo();
+    const out: string[] = [];
+    const code = await runCli(withFlag("--finding", "a\0b"), {
+      env: gitEnv,
+      cwd: dir,
+      io: { stdout: (t) => out.push(t), stderr: (t) => out.push(t), prompter: undefined },
+    });
+    expect(code).toBe(1);
+    expect(out.join("")).toContain("--finding: Finding contains");
+    expect(existsSync(join(dir, "docs/research_log.md"))).toBe(false);
   });
 
   it("without a terminal, names every missing field", async () => {
@@ -248,7 +261,7 @@ describe("research-log list, digest, resolve, check", () => {
     writeFileSync(join(dir, "docs/research_log.md"), logOf(dir).replace("**Status**: Workaround", "**Status**: Done"));
     const bad = await cli(dir, ["check"]);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^docs\/research_log\.md:4: .*Done/m);
+    expect(bad.stderr).toMatch(/^docs\/research_log\.md:6: .*Done/m);
   });
 });
 
