@@ -26,7 +26,13 @@ export async function postDigest(client: webApi.WebClient, channel: string, serv
   const open = await service.digest();
   if (open.length === 0) return { posted: false, ts: undefined, items: 0 };
   const urls = new Map((await service.list()).map((entry) => [entry.id, entry.url]));
-  const groups: DigestGroup[] = open.map((group) => ({ id: group.id, title: group.title, url: urls.get(group.id), items: group.items }));
+  const groups: DigestGroup[] = open.map((group) => ({
+    id: group.id,
+    title: group.title,
+    url: urls.get(group.id),
+    // An entry dated in its author's zone can be a day ahead of the digest's zone: not -1 days old.
+    items: group.items.map((item) => ({ ...item, ageDays: item.ageDays === undefined ? undefined : Math.max(0, item.ageDays) })),
+  }));
   const head = await postToChannel(client, { channel, ...buildDigestMessage(groups) });
   let items = 0;
   for (const group of groups) {
