@@ -73,10 +73,8 @@ export function appendEntry(
   if (options.order === "newest-first" && first) {
     const at = first.span.start;
     const slugger = new HeadingSlugger();
-    for (const h of scan.headings) {
-      if (h.offset >= at) break;
-      slugger.next(h.base);
-    }
+    const { offsets, bases } = scan.headings;
+    for (let i = 0; i < offsets.length && (offsets[i] ?? at) < at; i++) slugger.next(bases[i] ?? "");
     return { ok: true, text: text.slice(0, at) + block + eol + text.slice(at), changed: true, id: slugger.next(headingBase) };
   }
 

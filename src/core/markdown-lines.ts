@@ -46,7 +46,10 @@ export function fenceOpener(text: string, at: number, end: number): Fence | unde
   while (i < end && text.charCodeAt(i) === c) i++;
   const length = i - at;
   if (length < 3) return undefined;
-  if (c === BACKTICK && text.indexOf("`", i) !== -1 && text.indexOf("`", i) < end) return undefined;
+  if (c === BACKTICK) {
+    // Only look within the line: a search to the end of the file would make parsing quadratic.
+    for (let j = i; j < end; j++) if (text.charCodeAt(j) === BACKTICK) return undefined;
+  }
   return { char: c, length };
 }
 

@@ -18,17 +18,17 @@ export interface EntryLayout {
   impactLine: number | undefined;
 }
 
-/** A heading anywhere in the file, for GitHub's repeat suffixes. */
-export interface HeadingSlug {
-  offset: number;
-  base: string;
+/** Every heading in the file (offset of its line, plain slug), for GitHub's repeat suffixes. */
+export interface HeadingSlugs {
+  offsets: number[];
+  bases: string[];
 }
 
 /** Everything one scan of the file finds; `parseLog` returns just `log`. */
 export interface LogScan {
   log: ParsedLog;
   layouts: EntryLayout[];
-  headings: HeadingSlug[];
+  headings: HeadingSlugs;
   /** The slugger's state after every heading in the file. */
   slugger: HeadingSlugger;
   /** A fence still open at the end of the file. */
@@ -135,7 +135,7 @@ export function scanLog(text: string): LogScan {
   const eol = firstNl > 0 && text.charCodeAt(firstNl - 1) === 13 ? "\r\n" : "\n";
   const entries: ParsedEntry[] = [];
   const layouts: EntryLayout[] = [];
-  const headings: HeadingSlug[] = [];
+  const headings: HeadingSlugs = { offsets: [], bases: [] };
   const slugger = new HeadingSlugger();
   let fence: Fence | undefined;
   let fenceLine = 0;
@@ -173,7 +173,8 @@ export function scanLog(text: string): LogScan {
         const content = atxContent(text, at, end, level);
         const base = slugify(headingText(content));
         const id = slugger.next(base);
-        headings.push({ offset: pos, base });
+        headings.offsets.push(pos);
+        headings.bases.push(base);
         if (level <= 2) {
           finish(pos);
           const parsed = level === 2 ? parseEntryHeading(content) : undefined;

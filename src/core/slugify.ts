@@ -6,45 +6,53 @@ import { slug } from "github-slugger";
  * library's Unicode regex costs more than the rest of parsing a log.
  */
 export function slugify(text: string): string {
-  let out = "";
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 97 && c <= 122) out += text[i];
-    else if (c >= 65 && c <= 90) out += String.fromCharCode(c + 32);
-    else if ((c >= 48 && c <= 57) || c === 45 || c === 95) out += text[i];
-    else if (c === 32) out += "-";
-    else if (c > 127) return slug(text);
-  }
-  return out;
+  if (!ASCII_ONLY.test(text)) return slug(text);
+  return text.toLowerCase().replace(ASCII_DROPPED, "").replace(SPACES, "-");
 }
 
+// eslint-disable-next-line no-control-regex
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+/** In ASCII, github-slugger keeps letters, digits, space, `-` and `_`. */
+const ASCII_DROPPED = /[^a-z0-9 _-]+/g;
+const SPACES = / /g;
+
 /**
- * GitHub's repeat suffixes, as `new GithubSlugger().slug()` assigns them:
- * `foo`, `foo-1`, `foo-2`; a literal `foo-1` after that becomes `foo-1-1`.
+ * GitHub's repeat suffixes, exactly as `new GithubSlugger().slug()` assigns
+ * them: `foo`, `foo-1`, `foo-2`; a literal `foo-1` after that becomes
+ * `foo-1-1`.
+ *
+ * github-slugger records every id it hands out. Here a generated `base-k` is
+ * implied by `base`'s counter instead (every `base-1` .. `base-n` is taken
+ * once the counter is n), so a log with 14,000 `### Finding` headings keeps
+ * one map entry for them, not 14,000.
  */
 export class HeadingSlugger {
+  /** Ids taken literally, and each base's repeat counter. */
   private readonly occurrences = new Map<string, number>();
+
+  private taken(id: string): boolean {
+    if (this.occurrences.has(id)) return true;
+    const dash = id.lastIndexOf("-");
+    if (dash === -1 || dash === id.length - 1) return false;
+    const digits = id.slice(dash + 1);
+    if (!/^[1-9]\d*$/.test(digits)) return false;
+    return (this.occurrences.get(id.slice(0, dash)) ?? 0) >= Number(digits);
+  }
 
   /** The unique id for a heading whose plain slug is `base`. */
   next(base: string): string {
-    let result = base;
-    while (this.occurrences.has(result)) {
-      const n = (this.occurrences.get(base) ?? 0) + 1;
-      this.occurrences.set(base, n);
-      result = `${base}-${n}`;
+    if (!this.taken(base)) {
+      this.occurrences.set(base, 0);
+      return base;
     }
-    this.occurrences.set(result, 0);
-    return result;
-  }
-
-  /** What `next(base)` would return, without recording it. */
-  peek(base: string): string {
-    let result = base;
     let n = this.occurrences.get(base) ?? 0;
-    while (this.occurrences.has(result)) {
+    let result: string;
+    do {
       n++;
       result = `${base}-${n}`;
-    }
+      // A candidate above the counter is taken only if it was a literal heading.
+    } while (this.occurrences.has(result));
+    this.occurrences.set(base, n);
     return result;
   }
 }

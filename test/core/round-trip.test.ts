@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { appendEntry, entryToFinding, formatEntry, normalizeFinding, parseLog, slugify } from "../../src/core/index.js";
 import type { Finding } from "../../src/core/index.js";
 import { findingInput } from "./arbitraries.js";
+import { HeadingSlugger } from "../../src/core/slugify.js";
 
 function roundTrip(f: Finding): Finding | undefined {
   const log = parseLog(appendEntry(undefined, f).text);
@@ -175,5 +176,19 @@ describe("ids", () => {
   it("uses the rendered heading text", () => {
     const text = "## 2026-01-01 Fix [the loader](https://x.test/a) and `_private_` *now* ##\n";
     expect(parseLog(text).entries[0]!.id).toBe("2026-01-01-fix-the-loader-and-_private_-now");
+  });
+});
+
+describe("HeadingSlugger", () => {
+  it("assigns the same ids as github-slugger for any heading sequence", () => {
+    const names = fc.constantFrom("a", "a-1", "a-1-1", "a-2", "a-0", "a-01", "a-1-2", "b", "b-1", "a-3", "-", "a-", "1", "1-1");
+    fc.assert(
+      fc.property(fc.array(names, { maxLength: 40 }), (sequence) => {
+        const ours = new HeadingSlugger();
+        const theirs = new GithubSlugger();
+        for (const name of sequence) expect(ours.next(name)).toBe(theirs.slug(name));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
