@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_CATEGORIES } from "./core/types.js";
+import { isCronPattern } from "./services/schedule-digest.js";
 
 /**
  * The one place that reads the environment. Every variable is parsed here;
@@ -68,8 +69,6 @@ const list = (value: string | undefined): string[] | undefined => {
 };
 
 const repoSchema = z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/);
-const cronField = String.raw`[0-9*,/\-A-Za-z?LW#]+`;
-const cronSchema = z.string().regex(new RegExp(`^${cronField}(\\s+${cronField}){4,5}$`));
 
 /** True when `zone` is an IANA time zone this runtime knows. */
 export function isTimeZone(zone: string): boolean {
@@ -204,7 +203,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
   }
 
   const cron = get("DIGEST_CRON") ?? "0 9 * * 1-5";
-  if (!cronSchema.safeParse(cron).success) {
+  if (!isCronPattern(cron)) {
     problems.push(`DIGEST_CRON must be a cron expression with 5 fields (or 6 with seconds), e.g. "0 9 * * 1-5" (got "${cron}")`);
   }
   const timeZone = get("DIGEST_TIMEZONE") ?? "UTC";

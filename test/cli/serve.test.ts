@@ -1,0 +1,129 @@
+/**
+ * `research-log serve` as a deployment runs it: the built CLI in its own
+ * process, configured only through the environment, against the fake Slack
+ * Web API and the fake GitHub.
+ */
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { FakeGitHub } from "../support/fake-github.js";
+import { startFakeGitHub } from "../support/fake-github.js";
+import type { FakeSlack } from "../support/fake-slack.js";
+import { startFakeSlack } from "../support/fake-slack.js";
+import { sendToBot, slashCommandBody } from "../support/slack-factories.js";
+
+const root = resolve(import.meta.dirname, "../..");
+const bin = join(root, "dist/src/cli/main.js");
+const SECRET = "serve-test-signing-secret";
+const GITHUB_TOKEN = "ghp_servetesttoken0123456789";
+const LOG_PATH = "docs/research_log.md";
+const seedLog = readFileSync(join(root, "test/fixtures/seed-example.md"), "utf8");
+
+interface Served {
+  child: ChildProcessWithoutNullStreams;
+  output: () => string;
+  exit: Promise<number | null>;
+}
+
+const cleanups: (() => Promise<void> | void)[] = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function serve(env: Record<string, string>): Served {
+  const child = spawn(process.execPath, [bin, "serve"], {
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exit = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+  cleanups.push(async () => {
+    if (child.exitCode === null) {
+      child.kill("SIGKILL");
+      await exit;
+    }
+  });
+  return { child, output: () => output, exit };
+}
+
+async function waitForOutput(served: Served, pattern: RegExp, timeoutMs = 15_000): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = served.output().match(pattern);
+    if (match !== null) return match;
+    if (Date.now() > deadline || served.child.exitCode !== null) {
+      throw new Error(`no ${pattern} in serve's output:\n${served.output()}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function fakes(): Promise<{ slack: FakeSlack; github: FakeGitHub }> {
+  const slack = await startFakeSlack();
+  const github = await startFakeGitHub({ token: GITHUB_TOKEN, files: { [LOG_PATH]: seedLog } });
+  cleanups.push(() => slack.close(), () => github.close());
+  return { slack, github };
+}
+
+describe("research-log serve", () => {
+  it("runs the Slack bot in HTTP mode: health check, /log-finding, the scheduled digest, a clean stop", async () => {
+    const { slack, github } = await fakes();
+    const served = serve({
+      SLACK_BOT_TOKEN: slack.token,
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: slack.url,
+      GITHUB_REPO: `${github.owner}/${github.repo}`,
+      GITHUB_TOKEN,
+      GITHUB_API_URL: github.url,
+      PORT: "0",
+      DIGEST_CRON: "*/2 * * * * *",
+      DIGEST_SLACK_CHANNEL: "C900",
+      DIGEST_TIMEZONE: "Europe/Berlin",
+    });
+    const [, port] = await waitForOutput(served, /HTTP mode on port (\d+)/);
+    const base = `http://127.0.0.1:${port}`;
+
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+
+    const command = await sendToBot(`${base}/slack/events`, SECRET, slashCommandBody({ text: "Loss spikes at step 4k" }));
+    expect(command.status).toBe(200);
+    const opened = await slack.waitForCall("views.open");
+    expect(JSON.stringify(opened.args.view)).toContain("Loss spikes at step 4k");
+
+    // The seed's entry has two open items: the digest posts a head message and one reply each.
+    await slack.waitFor((fake) => fake.messages.filter((m) => m.channel === "C900").length >= 3);
+    const digest = slack.messages.filter((m) => m.channel === "C900");
+    const head = digest[0];
+    expect(head?.thread_ts).toBeUndefined();
+    expect(digest.slice(1, 3).map((m) => m.thread_ts)).toEqual([head?.ts, head?.ts]);
+    expect(digest.slice(1, 3).map((m) => m.metadata?.event_payload.item)).toEqual([1, 2]);
+
+    served.child.kill("SIGTERM");
+    expect(await served.exit).toBe(0);
+    expect(served.output()).not.toContain(GITHUB_TOKEN);
+    expect(served.output()).not.toContain(slack.token);
+    expect(served.output()).not.toContain(SECRET);
+  });
+
+  it("refuses to start with one message per bad variable, naming it", async () => {
+    const served = serve({ SLACK_BOT_TOKEN: "not-a-bot-token", DIGEST_CRON: "every morning", DIGEST_TIMEZONE: "Mars/Olympus", PORT: "http" });
+    expect(await served.exit).toBe(2);
+    const output = served.output();
+    for (const name of ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "DIGEST_CRON", "DIGEST_TIMEZONE", "PORT"]) {
+      expect(output).toContain(name);
+    }
+    expect(output).not.toContain("not-a-bot-token");
+  });
+
+  it("says what to set when no bot is configured", async () => {
+    const served = serve({ GITHUB_REPO: "acme/research", GITHUB_TOKEN });
+    expect(await served.exit).toBe(2);
+    expect(served.output()).toContain("SLACK_BOT_TOKEN");
+  });
+});
