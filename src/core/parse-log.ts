@@ -57,7 +57,6 @@ export function parseEntryHeading(content: string): { rawDate: string; title: st
 // `**Category**: X`, `**Category:** X`, `Category: X`, each also as a list item.
 const FIELD =
   /^(?:[-*+][ \t]+)?(?:(\*\*|__)(category|status|related)\1[ \t]*:|(\*\*|__)(category|status|related)[ \t]*:\3|(category|status|related)[ \t]*:)[ \t]*/i;
-const CHECKBOX = /^[-*+][ \t]+\[([ xX])\](?=[ \t]|$)[ \t]*/;
 
 /** Related items as written: split on commas outside code spans, backticks dropped. */
 export function parseRelated(value: string): string[] {
@@ -68,7 +67,9 @@ export function parseRelated(value: string): string[] {
     const c = value.charCodeAt(i);
     if (c === 96) inCode = !inCode;
     else if (i === value.length || (c === 44 && !inCode)) {
-      const item = value.slice(start, i).replace(/`/g, "").trim();
+      let item = value.slice(start, i);
+      if (item.includes("`")) item = item.replace(/`/g, "");
+      item = item.trim();
       if (item !== "") items.push(item);
       start = i + 1;
     }
@@ -170,6 +171,16 @@ export function scanLog(text: string): LogScan {
     } else if (c === 35) {
       const level = atxLevel(text, at, end);
       if (level > 0) {
+        // The formatter's own section headings need no slicing or slugging.
+        const known = level === 3 && cur !== undefined ? knownSection(text, at, end) : undefined;
+        if (known !== undefined && cur) {
+          slugger.advance(known.base);
+          headings.offsets.push(pos);
+          headings.bases.push(known.base);
+          startSection(text, cur, known.name, end, lineNo);
+          pos = next;
+          continue;
+        }
         const content = atxContent(text, at, end, level);
         const base = slugify(headingText(content));
         const id = slugger.next(base);
@@ -218,23 +229,7 @@ export function scanLog(text: string): LogScan {
           continue;
         }
         if (cur && level === 3) {
-          closeSection(text, cur);
-          cur.lastEnd = end;
-          const name = content.replace(/:$/, "").trim().toLowerCase();
-          const b = cur;
-          b.secFirst = -1;
-          b.secLastEnd = -1;
-          b.secCR = false;
-          b.escapes = [];
-          if (name === "finding" && b.entry.finding === undefined && b.layout.findingLine === undefined) {
-            b.section = Section.Finding;
-            b.layout.findingLine = lineNo;
-          } else if (name === "impact" && b.entry.impact === undefined && b.layout.impactLine === undefined) {
-            b.section = Section.Impact;
-            b.layout.impactLine = lineNo;
-          } else if (name === "action items") {
-            b.section = Section.Actions;
-          }
+          startSection(text, cur, content.replace(/:$/, "").trim().toLowerCase(), end, lineNo);
           pos = next;
           continue;
         }
@@ -272,20 +267,8 @@ export function scanLog(text: string): LogScan {
           break;
         case Section.Actions: {
           if (fence) break;
-          let i = pos;
-          while (i < end && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
-          const k = text.charCodeAt(i);
-          if (k !== 45 && k !== 42 && k !== 43) break;
-          const m = CHECKBOX.exec(text.slice(i, end));
-          if (!m) break;
-          const check = i + m[0].indexOf("[") + 1;
-          const item: ParsedActionItem = {
-            text: unescapeActionText(text.slice(i + m[0].length, end).trimEnd()),
-            done: m[1] !== " ",
-            line: lineNo,
-            checkSpan: { start: check, end: check + 1 },
-          };
-          b.entry.actionItems.push(item);
+          const item = parseCheckbox(text, pos, end, lineNo);
+          if (item) b.entry.actionItems.push(item);
           break;
         }
         default:
@@ -301,6 +284,61 @@ export function scanLog(text: string): LogScan {
     headings,
     slugger,
     openFence: fence ? { ...fence, line: fenceLine } : undefined,
+  };
+}
+
+const KNOWN_SECTIONS = [
+  { heading: "Finding", name: "finding", base: "finding" },
+  { heading: "Impact", name: "impact", base: "impact" },
+  { heading: "Action Items", name: "action items", base: "action-items" },
+] as const;
+
+/** `### Finding` and the like exactly as the formatter writes them, or undefined. */
+function knownSection(text: string, at: number, end: number): (typeof KNOWN_SECTIONS)[number] | undefined {
+  const from = at + 4;
+  for (const known of KNOWN_SECTIONS) {
+    if (end - from === known.heading.length && text.startsWith(known.heading, from)) return known;
+  }
+  return undefined;
+}
+
+function startSection(text: string, b: Builder, name: string, end: number, lineNo: number): void {
+  closeSection(text, b);
+  b.lastEnd = end;
+  b.secFirst = -1;
+  b.secLastEnd = -1;
+  b.secCR = false;
+  b.escapes = [];
+  if (name === "finding" && b.layout.findingLine === undefined) {
+    b.section = Section.Finding;
+    b.layout.findingLine = lineNo;
+  } else if (name === "impact" && b.layout.impactLine === undefined) {
+    b.section = Section.Impact;
+    b.layout.impactLine = lineNo;
+  } else if (name === "action items") {
+    b.section = Section.Actions;
+  }
+}
+
+/** `- [ ] text`, `* [x] text`, `+ [X] text`, any indentation; undefined for other lines. */
+function parseCheckbox(text: string, pos: number, end: number, lineNo: number): ParsedActionItem | undefined {
+  let i = pos;
+  while (i < end && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+  const bullet = text.charCodeAt(i);
+  if (bullet !== 45 && bullet !== 42 && bullet !== 43) return undefined;
+  let j = i + 1;
+  while (j < end && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
+  if (j === i + 1 || text.charCodeAt(j) !== 91 || text.charCodeAt(j + 2) !== 93 || j + 3 > end) return undefined;
+  const mark = text.charCodeAt(j + 1);
+  if (mark !== 32 && mark !== 120 && mark !== 88) return undefined;
+  let k = j + 3;
+  if (k < end && text.charCodeAt(k) !== 32 && text.charCodeAt(k) !== 9) return undefined;
+  while (k < end && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
+  return {
+    text: unescapeActionText(text.slice(k, end).trimEnd()),
+    done: mark !== 32,
+    line: lineNo,
+    checkSpan: { start: j + 1, end: j + 2 },
   };
 }
 

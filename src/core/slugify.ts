@@ -29,6 +29,16 @@ const SPACES = / /g;
 export class HeadingSlugger {
   /** Ids taken literally, and each base's repeat counter. */
   private readonly occurrences = new Map<string, number>();
+  /** Every `p` with some `p-<digits>` among the literal ids: only their candidates need a lookup. */
+  private readonly suffixed = new Set<string>();
+
+  private record(id: string, count: number): void {
+    if (!this.occurrences.has(id)) {
+      const m = /^(.*)-\d+$/.exec(id);
+      if (m) this.suffixed.add(m[1] ?? "");
+    }
+    this.occurrences.set(id, count);
+  }
 
   private taken(id: string): boolean {
     if (this.occurrences.has(id)) return true;
@@ -42,7 +52,7 @@ export class HeadingSlugger {
   /** The unique id for a heading whose plain slug is `base`. */
   next(base: string): string {
     if (!this.taken(base)) {
-      this.occurrences.set(base, 0);
+      this.record(base, 0);
       return base;
     }
     let n = this.occurrences.get(base) ?? 0;
@@ -52,8 +62,14 @@ export class HeadingSlugger {
       result = `${base}-${n}`;
       // A candidate above the counter is taken only if it was a literal heading.
     } while (this.occurrences.has(result));
-    this.occurrences.set(base, n);
+    this.record(base, n);
     return result;
+  }
+
+  /** `next(base)` for a heading whose id nobody needs: no string is built in the common case. */
+  advance(base: string): void {
+    if (this.taken(base) && !this.suffixed.has(base)) this.record(base, (this.occurrences.get(base) ?? 0) + 1);
+    else this.next(base);
   }
 }
 
