@@ -265,6 +265,16 @@ describe("research-log list, digest, resolve, check", () => {
   });
 });
 
+describe("this repository's own research log", () => {
+  it("passes research-log check", async () => {
+    const result = await cli(root, ["check", "--repo", root]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const entries = JSON.parse((await cli(root, ["list", "--json"])).stdout) as unknown[];
+    expect(entries.length).toBeGreaterThan(0);
+  });
+});
+
 describe("usage and store failures", () => {
   it("exits 2 on an unknown command or flag, and on bad configuration", async () => {
     const dir = makeRepo();
