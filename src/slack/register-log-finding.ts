@@ -29,18 +29,24 @@ export function registerLogFinding(app: App, bot: BotContext): void {
       await ack({ response_type: "ephemeral", text: NOT_ALLOWED_MESSAGE });
       return;
     }
-    await ack();
-    try {
-      await client.views.open({
+    // The trigger id lives 3 s: ask for the modal first, and ack while that request is on its way.
+    const opening = client.views
+      .open({
         trigger_id: command.trigger_id,
         view: buildFindingModal({
           context: { channel: command.channel_id },
           categories: service.categories,
           title: command.text,
         }),
-      });
-    } catch (error) {
-      logger.error(`views.open failed: ${describe(error)}`);
+      })
+      .then(
+        () => undefined,
+        (error: unknown) => error ?? new Error("views.open failed"),
+      );
+    await ack();
+    const failure = await opening;
+    if (failure !== undefined) {
+      logger.error(`views.open failed: ${describe(failure)}`);
       await respond({ response_type: "ephemeral", text: "Sorry, I could not open the form. Please try again." }).catch(() => undefined);
     }
   });

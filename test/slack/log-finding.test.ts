@@ -34,6 +34,15 @@ describe("/log-finding", () => {
     expect(category.element.options.map((o) => o.value)).toEqual(["Training", "Architecture", "Data", "Tooling", "Performance"]);
   });
 
+  it("tells the user when the modal cannot be opened", async () => {
+    h = await startHarness();
+    h.slack.failNext("views.open", "expired_trigger_id");
+    const responseUrl = h.slack.responseUrl();
+    await h.send(slashCommandBody({ response_url: responseUrl }));
+    await h.slack.waitFor((s) => s.responses.length === 1);
+    expect(h.slack.responses[0]?.body).toMatchObject({ response_type: "ephemeral", text: expect.stringMatching(/could not open the form/) });
+  });
+
   it("commits a valid submission and announces it with one threaded reply per open item", async () => {
     h = await startHarness();
     const response = await h.send(viewSubmissionBody({ user: { id: "U111", name: "ada" } }));

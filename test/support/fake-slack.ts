@@ -98,7 +98,7 @@ export interface FakeSlack {
   setMember(channel: string, member: boolean): void;
   /** Resolves once `predicate` holds over the calls (polled), or rejects after `timeoutMs`. */
   waitFor(predicate: (fake: FakeSlack) => boolean, timeoutMs?: number): Promise<void>;
-  /** Resolves with the next call of `method` that matches (including one already made, when `since` is before it). */
+  /** Resolves with the first call of `method` that matches, already made or yet to come; rejects after `timeoutMs`. */
   waitForCall(method: string, match?: (call: FakeSlackCall) => boolean, timeoutMs?: number): Promise<FakeSlackCall>;
   reset(): void;
   close(): Promise<void>;
@@ -219,6 +219,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   let responses: { id: string; body: Record<string, unknown> }[] = [];
   const usedTriggers = new Set<string>();
   let faults: { method: string; error: string }[] = [];
+  let waiters: { match: (call: FakeSlackCall) => boolean; resolve: (call: FakeSlackCall) => void }[] = [];
   let tsCounter = 0;
   let viewCounter = 0;
   let responseCounter = 0;
@@ -419,7 +420,13 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       if (!(error instanceof SlackError)) throw error;
       response = { ok: false, error: error.error };
     }
-    calls.push({ method, args, response, at });
+    const call: FakeSlackCall = { method, args, response, at };
+    calls.push(call);
+    waiters = waiters.filter((waiter) => {
+      if (!waiter.match(call)) return true;
+      waiter.resolve(call);
+      return false;
+    });
     send(200, response);
   };
 
@@ -499,13 +506,21 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     },
-    async waitForCall(method, match = () => true, timeoutMs = 5000) {
-      let found: FakeSlackCall | undefined;
-      await fake.waitFor(() => {
-        found = calls.find((c) => c.method === method && match(c));
-        return found !== undefined;
-      }, timeoutMs);
-      return found as FakeSlackCall;
+    waitForCall(method, match = () => true, timeoutMs = 5000) {
+      const matches = (c: FakeSlackCall): boolean => c.method === method && match(c);
+      const found = calls.find(matches);
+      if (found !== undefined) return Promise.resolve(found);
+      return new Promise<FakeSlackCall>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters = waiters.filter((w) => w.resolve !== done);
+          reject(new Error(`fake Slack: no ${method} call within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const done = (call: FakeSlackCall): void => {
+          clearTimeout(timer);
+          resolve(call);
+        };
+        waiters.push({ match: matches, resolve: done });
+      });
     },
     reset() {
       calls = [];

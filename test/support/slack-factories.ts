@@ -5,6 +5,7 @@
  */
 import { createHmac, randomUUID } from "node:crypto";
 import { FINDING_ACTION_ID, FINDING_BLOCK_IDS } from "../../src/slack/build-finding-modal.js";
+import type { ViewStateValues } from "../../src/slack/view-to-input.js";
 
 export const FORM = "application/x-www-form-urlencoded";
 export const JSON_TYPE = "application/json";
@@ -64,7 +65,7 @@ export interface FindingFields {
 }
 
 /** `view.state.values` for the finding modal, as Slack reports them. */
-export function findingViewState(fields: FindingFields): Record<string, Record<string, unknown>> {
+export function findingViewState(fields: FindingFields): ViewStateValues {
   const text = (value: string | undefined) => ({ [FINDING_ACTION_ID]: { type: "plain_text_input", value: value ?? null } });
   const select = (value: string | undefined) => ({
     [FINDING_ACTION_ID]: {
@@ -100,7 +101,7 @@ export interface ViewSubmissionOverrides {
   hash?: string;
   callbackId?: string;
   privateMetadata?: string;
-  values?: Record<string, Record<string, unknown>>;
+  values?: ViewStateValues;
 }
 
 /** A view_submission payload's form body. */
