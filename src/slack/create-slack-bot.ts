@@ -10,8 +10,11 @@ import { createRecentKeys } from "./recent-keys.js";
 import { registerFindingsCommand } from "./register-findings-command.js";
 import { registerLogFinding } from "./register-log-finding.js";
 import { registerReactions } from "./register-reactions.js";
+import type { DigestPosted } from "./post-digest.js";
+import { postDigest } from "./post-digest.js";
 
 export { postDigest } from "./post-digest.js";
+export type { DigestPosted } from "./post-digest.js";
 
 export interface SlackBotOptions {
   config: SlackConfig;
@@ -35,6 +38,11 @@ export interface SlackBot {
   stop(): Promise<void>;
   /** The HTTP port listened on, once started (HTTP mode, or Socket Mode with a port). */
   readonly port: number | undefined;
+  /**
+   * Posts the digest in `digestChannel` (for the scheduler); undefined when no
+   * channel is configured. @throws StoreError, NotInChannelError
+   */
+  postScheduledDigest(): Promise<DigestPosted | undefined>;
 }
 
 const healthz: CustomRoute = {
@@ -122,6 +130,10 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
     async stop() {
       await app.stop();
       port = undefined;
+    },
+    async postScheduledDigest() {
+      if (options.digestChannel === undefined) return undefined;
+      return postDigest(app.client, options.digestChannel, service);
     },
   };
 }
