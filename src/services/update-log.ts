@@ -1,10 +1,8 @@
+import type { EditApplied, EditRefused } from "../core/edit-log.js";
 import type { CommitRequest, LogStore, WriteResult } from "../store/log-store.js";
 import { AmbiguousWriteError, ConflictError, StoreError } from "../store/log-store.js";
 
-/** What a pure edit returns: the new text and whether it changed anything. */
-export type EditApplied = { ok: true; text: string; changed: boolean };
-/** An edit that cannot apply (no such entry, no such item): an expected outcome, not a failure. */
-export type EditRefused = { ok: false; reason: string };
+/** A pure edit: the log's text (undefined while the file does not exist) in, the outcome out. */
 export type EditFn = (text: string | undefined) => EditApplied | EditRefused;
 
 export type UpdateOutcome =
