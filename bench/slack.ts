@@ -1,14 +1,14 @@
 /**
  * Slash command to modal: the time from sending a signed `/log-finding`
- * request to the bot (real Bolt, HTTP mode) until the fake Slack Web API
- * receives the `views.open` call for it. 200 commands, 20 in flight at a
- * time; p50 and p99.
+ * request to the bot until the fake Slack Web API receives the `views.open`
+ * call for it. 200 commands, 20 in flight at a time; p50 and p99.
+ *
+ * The bot runs as it is deployed, `research-log serve` in a process of its
+ * own, so the load generator and the fake servers in this process do not
+ * share its event loop (they would on one thread, and inflate the tail).
  */
-import type { Logger } from "@slack/bolt";
-import { LogLevel } from "@slack/bolt";
-import { createLogService } from "../src/services/log-service.js";
-import { createSlackBot } from "../src/slack/create-slack-bot.js";
-import { createGitHubClient, createGitHubStore } from "../src/store/github.js";
+import { spawn } from "node:child_process";
+import { join } from "node:path";
 import { startFakeGitHub } from "../test/support/fake-github.js";
 import { startFakeSlack } from "../test/support/fake-slack.js";
 import { sendToBot, slashCommandBody, triggerId } from "../test/support/slack-factories.js";
@@ -16,16 +16,7 @@ import { sendToBot, slashCommandBody, triggerId } from "../test/support/slack-fa
 const REQUESTS = 200;
 const CONCURRENCY = 20;
 const SECRET = "bench-signing-secret";
-
-const silent: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  setLevel: () => undefined,
-  getLevel: () => LogLevel.ERROR,
-  setName: () => undefined,
-};
+const cli = join(import.meta.dirname, "../src/cli/main.js");
 
 const percentile = (sorted: readonly number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
@@ -43,18 +34,29 @@ export interface SlackBenchResult {
 export async function benchSlack(): Promise<void> {
   const slack = await startFakeSlack({ users: [{ id: "U111", real_name: "Ada", tz: "UTC" }] });
   const github = await startFakeGitHub({ token: "bench-token" });
-  const octokit = createGitHubClient({ token: "bench-token", baseUrl: github.url, repo: { owner: github.owner, repo: github.repo } });
-  const service = createLogService({ store: createGitHubStore(octokit, { owner: github.owner, repo: github.repo, path: "docs/research_log.md" }) });
-  const bot = createSlackBot({
-    config: { botToken: slack.token, appToken: undefined, signingSecret: SECRET, apiUrl: slack.url, allowedChannels: undefined, allowedUsers: undefined },
-    service,
-    port: 0,
-    logger: silent,
-    identity: { botId: slack.botId, botUserId: slack.botUserId },
-    clientOptions: { retryConfig: { retries: 0 } },
+  const bot = spawn(process.execPath, [cli, "serve"], {
+    env: {
+      PATH: process.env.PATH ?? "",
+      SLACK_BOT_TOKEN: slack.token,
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: slack.url,
+      GITHUB_REPO: `${github.owner}/${github.repo}`,
+      GITHUB_TOKEN: "bench-token",
+      GITHUB_API_URL: github.url,
+      PORT: "0",
+    },
+    stdio: ["ignore", "ignore", "pipe"],
   });
-  await bot.start();
-  const url = `http://127.0.0.1:${bot.port ?? 0}/slack/events`;
+  const port = await new Promise<string>((resolve, reject) => {
+    let output = "";
+    bot.stderr.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /HTTP mode on port (\d+)/.exec(output);
+      if (match?.[1] !== undefined) resolve(match[1]);
+    });
+    bot.on("exit", () => reject(new Error(`research-log serve exited:\n${output}`)));
+  });
+  const url = `http://127.0.0.1:${port}/slack/events`;
   const timings: number[] = [];
   let failed = 0;
   try {
@@ -83,7 +85,7 @@ export async function benchSlack(): Promise<void> {
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   } finally {
-    await bot.stop();
+    bot.kill("SIGTERM");
     await slack.close();
     await github.close();
   }
