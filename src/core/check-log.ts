@@ -1,5 +1,5 @@
 import { isValidDate } from "./dates.js";
-import { scanLog } from "./parse-log.js";
+import { indexLog } from "./parse-log.js";
 import { DEFAULT_CATEGORIES, STATUSES } from "./types.js";
 import type { CheckProblem, FindingOptions } from "./types.js";
 
@@ -32,11 +32,10 @@ function checkChoice(
  */
 export function checkLog(text: string, options: FindingOptions = {}): CheckProblem[] {
   const categories = options.categories ?? DEFAULT_CATEGORIES;
-  const scan = scanLog(text);
+  const index = indexLog(text);
   const problems: CheckProblem[] = [];
-  scan.log.entries.forEach((entry, index) => {
-    const layout = scan.layouts[index];
-    if (!layout) return;
+  for (const entry of index.entries) {
+    const layout = entry.layout();
     const raw = layout.rawDate;
     if (!/^\d{4}-\d{2}-\d{2}$/.test(raw)) {
       problems.push({ line: entry.line, message: `Date must look like YYYY-MM-DD (got "${raw}")` });
@@ -55,9 +54,9 @@ export function checkLog(text: string, options: FindingOptions = {}): CheckProbl
       if (line === undefined) problems.push({ line: entry.line, message: `${label} section is missing (add ### ${label})` });
       else if (value === undefined || value.trim() === "") problems.push({ line, message: `${label} section is empty` });
     }
-  });
-  if (scan.openFence) {
-    problems.push({ line: scan.openFence.line, message: "Code fence is never closed (add a closing fence)" });
+  }
+  if (index.openFence) {
+    problems.push({ line: index.openFence.line, message: "Code fence is never closed (add a closing fence)" });
   }
   for (let i = text.indexOf("\0"); i !== -1; i = text.indexOf("\0", i + 1)) {
     problems.push({ line: lineOf(text, i), message: "Line contains a NUL byte; remove it" });

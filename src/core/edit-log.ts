@@ -1,7 +1,7 @@
 import { formatEntry, formatHeading } from "./format-entry.js";
 import { collapseWhitespace } from "./normalize-finding.js";
-import { scanLog } from "./parse-log.js";
-import type { LogScan } from "./parse-log.js";
+import { indexLog } from "./parse-log.js";
+import type { LogEntry, LogIndex } from "./parse-log.js";
 import { HeadingSlugger, headingText, slugify } from "./slugify.js";
 import type { Finding, ParsedEntry, Status } from "./types.js";
 
@@ -29,9 +29,13 @@ function endsWithBlankLine(text: string, from: number): boolean {
   return j < from || text.charCodeAt(j) === 10;
 }
 
-function findDuplicate(scan: LogScan, finding: Finding): ParsedEntry | undefined {
-  return scan.log.entries.find(
+function findDuplicate(index: LogIndex, finding: Finding): ParsedEntry | undefined {
+  const bracketed = `[${finding.date}`;
+  return index.entries.find(
     (e) =>
+      // An entry dated finding.date has a heading that starts with the date (maybe in brackets):
+      // the others need not be read at all.
+      (e.heading.startsWith(finding.date) || e.heading.startsWith(bracketed)) &&
       e.date === finding.date &&
       collapseWhitespace(e.title) === finding.title &&
       e.finding === finding.finding &&
@@ -63,33 +67,34 @@ export function appendEntry(
       id: slugger.next(headingBase),
     };
   }
-  const scan = scanLog(text);
-  const existing = findDuplicate(scan, finding);
+  const index = indexLog(text);
+  const existing = findDuplicate(index, finding);
   if (existing) return { ok: true, text, changed: false, id: existing.id };
 
-  const eol = scan.log.eol;
+  const eol = index.log.eol;
   const block = formatEntry(finding, eol);
-  const first = scan.log.entries[0];
+  const first = index.entries[0];
   if (options.order === "newest-first" && first) {
     const at = first.span.start;
-    const slugger = new HeadingSlugger();
-    const { offsets, bases } = scan.headings;
-    for (let i = 0; i < offsets.length && (offsets[i] ?? at) < at; i++) slugger.next(bases[i] ?? "");
+    // The new heading's id counts only the headings before it: those in the text up to the first entry.
+    const slugger = indexLog(text.slice(0, at)).slugger;
     return { ok: true, text: text.slice(0, at) + block + eol + text.slice(at), changed: true, id: slugger.next(headingBase) };
   }
 
   let prefix = text;
   if (!isLineBreakEnd(prefix)) prefix += eol;
-  if (scan.openFence) {
+  if (index.openFence) {
     // Close a fence left open by hand, or the new entry would render as code.
-    prefix += String.fromCharCode(scan.openFence.char).repeat(scan.openFence.length) + eol;
+    prefix += String.fromCharCode(index.openFence.char).repeat(index.openFence.length) + eol;
   }
   if (!endsWithBlankLine(prefix, bom ? 1 : 0)) prefix += eol;
-  return { ok: true, text: prefix + block, changed: true, id: scan.slugger.next(headingBase) };
+  return { ok: true, text: prefix + block, changed: true, id: index.slugger.next(headingBase) };
 }
 
-function findEntry(scan: LogScan, id: string): number {
-  return scan.log.entries.findIndex((e) => e.id === id);
+/** The entry with this id; only its heading is read, not its fields. */
+function findEntry(index: LogIndex, id: string): LogEntry | undefined {
+  for (const e of index.entries) if (e.id === id) return e;
+  return undefined;
 }
 
 function noSuchEntry(id: string): EditRefused {
@@ -101,12 +106,11 @@ function noSuchEntry(id: string): EditRefused {
  * no Status line, one is inserted after its Category line.
  */
 export function setStatus(text: string, id: string, status: Status): EditOutcome {
-  const scan = scanLog(text);
-  const index = findEntry(scan, id);
-  const entry = scan.log.entries[index];
-  const layout = scan.layouts[index];
-  if (!entry || !layout) return noSuchEntry(id);
-  const eol = scan.log.eol;
+  const index = indexLog(text);
+  const entry = findEntry(index, id);
+  if (!entry) return noSuchEntry(id);
+  const layout = entry.layout();
+  const eol = index.log.eol;
   if (entry.statusSpan) {
     if (entry.status?.toLowerCase() === status.toLowerCase()) return { ok: true, text, changed: false };
     const { start, end } = entry.statusSpan;
@@ -140,8 +144,7 @@ export function setActionItem(
   done: boolean,
   expectedText?: string,
 ): EditOutcome {
-  const scan = scanLog(text);
-  const entry = scan.log.entries[findEntry(scan, id)];
+  const entry = findEntry(indexLog(text), id);
   if (!entry) return noSuchEntry(id);
   const items = entry.actionItems;
   let target = items[item - 1];

@@ -18,17 +18,11 @@ export interface EntryLayout {
   impactLine: number | undefined;
 }
 
-/** Every heading in the file (offset of its line, plain slug), for GitHub's repeat suffixes. */
-export interface HeadingSlugs {
-  offsets: number[];
-  bases: string[];
-}
-
-/** Everything one scan of the file finds; `parseLog` returns just `log`. */
-export interface LogScan {
+/** What one pass over the file finds; `parseLog` returns just `log`. */
+export interface LogIndex {
   log: ParsedLog;
-  layouts: EntryLayout[];
-  headings: HeadingSlugs;
+  /** The same array as `log.entries`, typed as what it holds. */
+  entries: LogEntry[];
   /** The slugger's state after every heading in the file. */
   slugger: HeadingSlugger;
   /** A fence still open at the end of the file. */
@@ -52,6 +46,12 @@ export function parseEntryHeading(content: string): { rawDate: string; title: st
   if (closing) title = title.slice(0, closing.index + (closing[1]?.length ?? 0)) + (closing[2] ?? "");
   if (title.charCodeAt(0) === 92 && /^[\\:\-\u2013\u2014[]/.test(title.slice(1, 2))) title = title.slice(1);
   return { rawDate, title };
+}
+
+/** True when an h2's content makes it an entry heading (what `parseEntryHeading` accepts). */
+function isEntryHeading(content: string): boolean {
+  const c = content.charCodeAt(0);
+  return ((c >= 48 && c <= 57) || c === 91) && HEADING_DATE.test(content);
 }
 
 // `**Category**: X`, `**Category:** X`, `Category: X`, each also as a list item.
@@ -82,210 +82,11 @@ function unescapeActionText(text: string): string {
   return text;
 }
 
-const enum Section {
-  Header,
-  Finding,
-  Impact,
-  Actions,
-  Other,
-}
-
-interface Builder {
-  entry: ParsedEntry;
-  layout: EntryLayout;
-  section: Section;
-  secStart: number;
-  secFirst: number;
-  secLastEnd: number;
-  secCR: boolean;
-  escapes: number[];
-  lastEnd: number;
-}
-
-function sectionText(text: string, b: Builder): string {
-  if (b.secFirst < 0) return "";
-  let s: string;
-  if (b.escapes.length === 0) s = text.slice(b.secFirst, b.secLastEnd);
-  else {
-    s = "";
-    let from = b.secFirst;
-    for (const at of b.escapes) {
-      s += text.slice(from, at);
-      from = at + 1;
-    }
-    s += text.slice(from, b.secLastEnd);
-  }
-  if (b.secCR) s = s.replace(/\r\n/g, "\n");
-  return s.trimEnd();
-}
-
-function closeSection(text: string, b: Builder): void {
-  if (b.section === Section.Finding) b.entry.finding = sectionText(text, b);
-  else if (b.section === Section.Impact) b.entry.impact = sectionText(text, b);
-  b.section = Section.Other;
-}
-
-/**
- * Read the log with one line scan: entries, their fields and where each part
- * is, every heading's GitHub id, and a fence left open at the end.
- */
-export function scanLog(text: string): LogScan {
-  const len = text.length;
-  const bom = len > 0 && text.charCodeAt(0) === 0xfeff;
-  const firstNl = text.indexOf("\n");
-  const eol = firstNl > 0 && text.charCodeAt(firstNl - 1) === 13 ? "\r\n" : "\n";
-  const entries: ParsedEntry[] = [];
-  const layouts: EntryLayout[] = [];
-  const headings: HeadingSlugs = { offsets: [], bases: [] };
-  const slugger = new HeadingSlugger();
-  let fence: Fence | undefined;
-  let fenceLine = 0;
-  let cur: Builder | undefined;
-  let pos = bom ? 1 : 0;
-  let lineNo = 0;
-
-  const finish = (at: number): void => {
-    if (!cur) return;
-    closeSection(text, cur);
-    cur.entry.span.end = at;
-    cur.entry.contentEnd = cur.lastEnd;
-    entries.push(cur.entry);
-    layouts.push(cur.layout);
-    cur = undefined;
-  };
-
-  while (pos < len) {
-    lineNo++;
-    const nl = text.indexOf("\n", pos);
-    const next = nl === -1 ? len : nl + 1;
-    let end = nl === -1 ? len : nl;
-    const cr = end > pos && text.charCodeAt(end - 1) === 13;
-    if (cr) end--;
-    const first = pos < end ? text.charCodeAt(pos) : -1;
-    const blank = first === -1 || ((first === 32 || first === 9) && isBlank(text, pos, end));
-    const at = blank ? -1 : blockStart(text, pos, end);
-    const c = at === -1 ? -1 : text.charCodeAt(at);
-
-    if (fence) {
-      if (at !== -1 && closesFence(text, at, end, fence)) fence = undefined;
-    } else if (c === 35) {
-      const level = atxLevel(text, at, end);
-      if (level > 0) {
-        // The formatter's own section headings need no slicing or slugging.
-        const known = level === 3 && cur !== undefined ? knownSection(text, at, end) : undefined;
-        if (known !== undefined && cur) {
-          slugger.advance(known.base);
-          headings.offsets.push(pos);
-          headings.bases.push(known.base);
-          startSection(text, cur, known.name, end, lineNo);
-          pos = next;
-          continue;
-        }
-        const content = atxContent(text, at, end, level);
-        const base = slugify(headingText(content));
-        const id = slugger.next(base);
-        headings.offsets.push(pos);
-        headings.bases.push(base);
-        if (level <= 2) {
-          finish(pos);
-          const parsed = level === 2 ? parseEntryHeading(content) : undefined;
-          if (parsed) {
-            cur = {
-              entry: {
-                id,
-                line: lineNo,
-                span: { start: pos, end: len },
-                heading: content,
-                date: isValidDate(parsed.rawDate) ? parsed.rawDate : undefined,
-                title: parsed.title,
-                category: undefined,
-                status: undefined,
-                statusSpan: undefined,
-                statusLine: undefined,
-                related: [],
-                finding: undefined,
-                impact: undefined,
-                actionItems: [],
-                contentEnd: end,
-              },
-              layout: {
-                headingNext: next,
-                rawDate: parsed.rawDate,
-                categoryLine: undefined,
-                categoryNext: undefined,
-                findingLine: undefined,
-                impactLine: undefined,
-              },
-              section: Section.Header,
-              secStart: next,
-              secFirst: -1,
-              secLastEnd: -1,
-              secCR: false,
-              escapes: [],
-              lastEnd: end,
-            };
-          }
-          pos = next;
-          continue;
-        }
-        if (cur && level === 3) {
-          startSection(text, cur, content.replace(/:$/, "").trim().toLowerCase(), end, lineNo);
-          pos = next;
-          continue;
-        }
-      }
-    } else if (c === 96 || c === 126) {
-      const opened = fenceOpener(text, at, end);
-      if (opened) {
-        fence = opened;
-        fenceLine = lineNo;
-        if (cur) cur.lastEnd = end;
-        if (cur && (cur.section === Section.Finding || cur.section === Section.Impact)) {
-          if (cur.secFirst < 0) cur.secFirst = pos;
-          cur.secLastEnd = end;
-          if (cr) cur.secCR = true;
-        }
-        pos = next;
-        continue;
-      }
-    }
-
-    if (cur && !blank) {
-      cur.lastEnd = end;
-      const b = cur;
-      switch (b.section) {
-        case Section.Finding:
-        case Section.Impact:
-          if (b.secFirst < 0) b.secFirst = pos;
-          b.secLastEnd = end;
-          if (cr) b.secCR = true;
-          // A line that starts with `\` outside a fence was escaped by formatEntry.
-          if (c === 92 && !fence) b.escapes.push(at);
-          break;
-        case Section.Header:
-          if (c !== -1 && !fence) parseField(text, b, at, end, next, lineNo);
-          break;
-        case Section.Actions: {
-          if (fence) break;
-          const item = parseCheckbox(text, pos, end, lineNo);
-          if (item) b.entry.actionItems.push(item);
-          break;
-        }
-        default:
-          break;
-      }
-    }
-    pos = next;
-  }
-  finish(len);
-  return {
-    log: { eol, bom, entries },
-    layouts,
-    headings,
-    slugger,
-    openFence: fence ? { ...fence, line: fenceLine } : undefined,
-  };
-}
+// ---------------------------------------------------------------------------
+// Pass 1: the index. Only what needs the whole file: fences, every heading's
+// id (GitHub's repeat suffixes count all headings before it), and where each
+// entry starts and ends. No allocation per line.
+// ---------------------------------------------------------------------------
 
 const KNOWN_SECTIONS = [
   { heading: "Finding", name: "finding", base: "finding" },
@@ -302,22 +103,257 @@ function knownSection(text: string, at: number, end: number): (typeof KNOWN_SECT
   return undefined;
 }
 
-function startSection(text: string, b: Builder, name: string, end: number, lineNo: number): void {
-  closeSection(text, b);
-  b.lastEnd = end;
-  b.secFirst = -1;
-  b.secLastEnd = -1;
-  b.secCR = false;
-  b.escapes = [];
-  if (name === "finding" && b.layout.findingLine === undefined) {
-    b.section = Section.Finding;
-    b.layout.findingLine = lineNo;
-  } else if (name === "impact" && b.layout.impactLine === undefined) {
-    b.section = Section.Impact;
-    b.layout.impactLine = lineNo;
-  } else if (name === "action items") {
-    b.section = Section.Actions;
+/**
+ * Index the log in one line scan: every heading's GitHub id, each entry's
+ * heading (id, line, span, content), the line ending, the BOM and a fence left
+ * open at the end. Everything else about an entry is read from its span when
+ * first asked for (see `LogEntry`).
+ */
+export function indexLog(text: string): LogIndex {
+  const len = text.length;
+  const bom = len > 0 && text.charCodeAt(0) === 0xfeff;
+  const firstNl = text.indexOf("\n");
+  const eol = firstNl > 0 && text.charCodeAt(firstNl - 1) === 13 ? "\r\n" : "\n";
+  const entries: LogEntry[] = [];
+  const slugger = new HeadingSlugger();
+  let fence: Fence | undefined;
+  let fenceLine = 0;
+  let cur: LogEntry | undefined;
+  let pos = bom ? 1 : 0;
+  let lineNo = 0;
+
+  while (pos < len) {
+    lineNo++;
+    const nl = text.indexOf("\n", pos);
+    const next = nl === -1 ? len : nl + 1;
+    // Structure starts with `#`, a backtick or `~` after at most three spaces.
+    let at = pos;
+    let c = text.charCodeAt(at);
+    while (c === 32 && at - pos < 3) c = text.charCodeAt(++at);
+    if (c !== 35 && c !== 96 && c !== 126) {
+      pos = next;
+      continue;
+    }
+    let end = nl === -1 ? len : nl;
+    if (text.charCodeAt(end - 1) === 13 && end > pos) end--;
+
+    if (fence) {
+      if (closesFence(text, at, end, fence)) fence = undefined;
+    } else if (c === 35) {
+      const level = atxLevel(text, at, end);
+      if (level === 3) {
+        // The formatter's own section headings need no slicing or slugging.
+        const known = knownSection(text, at, end);
+        if (known !== undefined) {
+          slugger.advance(known.base);
+          pos = next;
+          continue;
+        }
+      }
+      if (level > 0) {
+        const content = atxContent(text, at, end, level);
+        const base = slugify(headingText(content));
+        if (level <= 2) {
+          if (cur) cur.span.end = pos;
+          cur = undefined;
+          if (level === 2 && isEntryHeading(content)) {
+            cur = new LogEntry(text, slugger.next(base), lineNo, pos, next, len, content);
+            entries.push(cur);
+          } else slugger.advance(base);
+        } else slugger.advance(base);
+      }
+    } else {
+      const opened = fenceOpener(text, at, end);
+      if (opened) {
+        fence = opened;
+        fenceLine = lineNo;
+      }
+    }
+    pos = next;
   }
+  return {
+    log: { eol, bom, entries },
+    entries,
+    slugger,
+    openFence: fence ? { ...fence, line: fenceLine } : undefined,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Pass 2, per entry and on demand: the fields, read from the entry's span.
+// ---------------------------------------------------------------------------
+
+/** What the heading says: date and title. */
+interface HeadingParts {
+  rawDate: string;
+  date: string | undefined;
+  title: string;
+}
+
+/** What the lines under the heading say, and where. */
+interface BodyParts {
+  category: string | undefined;
+  status: string | undefined;
+  statusSpan: Span | undefined;
+  statusLine: number | undefined;
+  related: string[];
+  finding: string | undefined;
+  impact: string | undefined;
+  actionItems: ParsedActionItem[];
+  contentEnd: number;
+  categoryLine: number | undefined;
+  categoryNext: number | undefined;
+  findingLine: number | undefined;
+  impactLine: number | undefined;
+}
+
+const enum Section {
+  Header,
+  Finding,
+  Impact,
+  Actions,
+  Other,
+}
+
+/** Offsets of escaping backslashes in the current section (reused: `scanBody` does not nest). */
+const escapes: number[] = [];
+
+function sectionText(text: string, first: number, lastEnd: number, cr: boolean): string {
+  if (first < 0) return "";
+  let s: string;
+  if (escapes.length === 0) s = text.slice(first, lastEnd);
+  else {
+    s = "";
+    let from = first;
+    for (const at of escapes) {
+      s += text.slice(from, at);
+      from = at + 1;
+    }
+    s += text.slice(from, lastEnd);
+  }
+  if (cr) s = s.replace(/\r\n/g, "\n");
+  return s.trimEnd();
+}
+
+/**
+ * Read an entry's lines `[from, to)` (everything after its heading line, which
+ * ends at `headingEnd` and is line `headingLine`). An entry heading is never
+ * inside a fence, so the scan starts outside one; it sees the same fences as
+ * the index did.
+ */
+function scanBody(text: string, from: number, to: number, headingLine: number, headingEnd: number): BodyParts {
+  const body: BodyParts = {
+    category: undefined,
+    status: undefined,
+    statusSpan: undefined,
+    statusLine: undefined,
+    related: [],
+    finding: undefined,
+    impact: undefined,
+    actionItems: [],
+    contentEnd: headingEnd,
+    categoryLine: undefined,
+    categoryNext: undefined,
+    findingLine: undefined,
+    impactLine: undefined,
+  };
+  let section = Section.Header;
+  let secFirst = -1;
+  let secLastEnd = -1;
+  let secCR = false;
+  let lastEnd = headingEnd;
+  let fence: Fence | undefined;
+  let pos = from;
+  let lineNo = headingLine;
+  escapes.length = 0;
+
+  while (pos < to) {
+    lineNo++;
+    const nl = text.indexOf("\n", pos);
+    const next = nl === -1 || nl >= to ? to : nl + 1;
+    let end = nl === -1 || nl >= to ? to : nl;
+    const cr = end > pos && text.charCodeAt(end - 1) === 13;
+    if (cr) end--;
+    const first = pos < end ? text.charCodeAt(pos) : -1;
+    if (first === -1 || ((first === 32 || first === 9) && isBlank(text, pos, end))) {
+      pos = next;
+      continue;
+    }
+    const at = blockStart(text, pos, end);
+    const c = at === -1 ? -1 : text.charCodeAt(at);
+
+    if (fence) {
+      if (at !== -1 && closesFence(text, at, end, fence)) fence = undefined;
+    } else if (c === 35) {
+      // Only h3-h6 here: an h1 or h2 would have ended the entry.
+      const level = atxLevel(text, at, end);
+      if (level === 3) {
+        const known = knownSection(text, at, end);
+        const name = known ? known.name : atxContent(text, at, end, level).replace(/:$/, "").trim().toLowerCase();
+        // Close the section before, open this one.
+        if (section === Section.Finding) body.finding = sectionText(text, secFirst, secLastEnd, secCR);
+        else if (section === Section.Impact) body.impact = sectionText(text, secFirst, secLastEnd, secCR);
+        section = Section.Other;
+        lastEnd = end;
+        secFirst = -1;
+        secLastEnd = -1;
+        secCR = false;
+        escapes.length = 0;
+        if (name === "finding" && body.findingLine === undefined) {
+          section = Section.Finding;
+          body.findingLine = lineNo;
+        } else if (name === "impact" && body.impactLine === undefined) {
+          section = Section.Impact;
+          body.impactLine = lineNo;
+        } else if (name === "action items") {
+          section = Section.Actions;
+        }
+        pos = next;
+        continue;
+      }
+    } else if (c === 96 || c === 126) {
+      const opened = fenceOpener(text, at, end);
+      if (opened) {
+        fence = opened;
+        lastEnd = end;
+        if (section === Section.Finding || section === Section.Impact) {
+          if (secFirst < 0) secFirst = pos;
+          secLastEnd = end;
+          if (cr) secCR = true;
+        }
+        pos = next;
+        continue;
+      }
+    }
+
+    lastEnd = end;
+    switch (section) {
+      case Section.Finding:
+      case Section.Impact:
+        if (secFirst < 0) secFirst = pos;
+        secLastEnd = end;
+        if (cr) secCR = true;
+        // A line that starts with `\` outside a fence was escaped by formatEntry.
+        if (c === 92 && !fence) escapes.push(at);
+        break;
+      case Section.Header:
+        if (c !== -1 && !fence) parseField(text, body, at, end, next, lineNo);
+        break;
+      case Section.Actions: {
+        if (fence) break;
+        const item = parseCheckbox(text, pos, end, lineNo);
+        if (item) body.actionItems.push(item);
+        break;
+      }
+      default:
+        break;
+    }
+    pos = next;
+  }
+  if (section === Section.Finding) body.finding = sectionText(text, secFirst, secLastEnd, secCR);
+  else if (section === Section.Impact) body.impact = sectionText(text, secFirst, secLastEnd, secCR);
+  body.contentEnd = lastEnd;
+  return body;
 }
 
 /** `- [ ] text`, `* [x] text`, `+ [X] text`, any indentation; undefined for other lines. */
@@ -342,7 +378,7 @@ function parseCheckbox(text: string, pos: number, end: number, lineNo: number): 
   };
 }
 
-function parseField(text: string, b: Builder, at: number, end: number, next: number, lineNo: number): void {
+function parseField(text: string, body: BodyParts, at: number, end: number, next: number, lineNo: number): void {
   const c = text.charCodeAt(at) | 32;
   // `*`, `_`, `-`, `+` or the first letter of a field name
   if (c !== 42 && c !== 127 && c !== 45 && c !== 43 && c !== 99 && c !== 115 && c !== 114) return;
@@ -353,26 +389,168 @@ function parseField(text: string, b: Builder, at: number, end: number, next: num
   let valueEnd = line.length;
   while (valueEnd > m[0].length && /\s/.test(line[valueEnd - 1] ?? "")) valueEnd--;
   const value = line.slice(m[0].length, valueEnd);
-  const e = b.entry;
   if (name === "category") {
-    if (e.category !== undefined) return;
-    e.category = value;
-    b.layout.categoryLine = lineNo;
-    b.layout.categoryNext = next;
+    if (body.category !== undefined) return;
+    body.category = value;
+    body.categoryLine = lineNo;
+    body.categoryNext = next;
   } else if (name === "status") {
-    if (e.status !== undefined) return;
-    e.status = value;
-    const span: Span = { start: at + m[0].length, end: at + valueEnd };
-    e.statusSpan = span;
-    e.statusLine = lineNo;
-  } else if (e.related.length === 0) {
-    e.related = parseRelated(value);
+    if (body.status !== undefined) return;
+    body.status = value;
+    body.statusSpan = { start: at + m[0].length, end: at + valueEnd };
+    body.statusLine = lineNo;
+  } else if (body.related.length === 0) {
+    body.related = parseRelated(value);
   }
 }
 
-/** Read a log: its entries (with their spans), line ending and byte-order mark. */
+/**
+ * One entry of a parsed log. `id`, `line`, `span` and `heading` come from the
+ * index and are own properties; every other `ParsedEntry` field is an
+ * accessor on the prototype that reads the entry's span on first use (once:
+ * the result is kept). The accessors are enumerable (`for…in` sees them) and
+ * `toJSON()` gives every field, but `Object.keys`, spreads and vitest's
+ * `toEqual` see only the own properties: compare entries through their
+ * fields (or `toJSON()`), not as objects.
+ */
+export class LogEntry implements ParsedEntry {
+  id: string;
+  line: number;
+  span: Span;
+  heading: string;
+  readonly #text: string;
+  readonly #headingNext: number;
+  #head: HeadingParts | undefined;
+  #body: BodyParts | undefined;
+
+  declare date: string | undefined;
+  declare title: string;
+  declare category: string | undefined;
+  declare status: string | undefined;
+  declare statusSpan: Span | undefined;
+  declare statusLine: number | undefined;
+  declare related: string[];
+  declare finding: string | undefined;
+  declare impact: string | undefined;
+  declare actionItems: ParsedActionItem[];
+  declare contentEnd: number;
+
+  constructor(text: string, id: string, line: number, start: number, headingNext: number, end: number, heading: string) {
+    this.id = id;
+    this.line = line;
+    this.span = { start, end };
+    this.heading = heading;
+    this.#text = text;
+    this.#headingNext = headingNext;
+    this.#head = undefined;
+    this.#body = undefined;
+  }
+
+  /** The heading's date and title, parsed on first use. */
+  headingParts(): HeadingParts {
+    if (this.#head) return this.#head;
+    const parsed = parseEntryHeading(this.heading) ?? { rawDate: "", title: "" };
+    this.#head = { rawDate: parsed.rawDate, date: isValidDate(parsed.rawDate) ? parsed.rawDate : undefined, title: parsed.title };
+    return this.#head;
+  }
+
+  /** The fields under the heading, read from the span on first use. */
+  bodyParts(): BodyParts {
+    if (this.#body) return this.#body;
+    const text = this.#text;
+    const next = this.#headingNext;
+    // The heading line's end, without its line break.
+    let headingEnd = next;
+    if (headingEnd > this.span.start && text.charCodeAt(headingEnd - 1) === 10) headingEnd--;
+    if (headingEnd > this.span.start && text.charCodeAt(headingEnd - 1) === 13) headingEnd--;
+    this.#body = scanBody(text, next, this.span.end, this.line, headingEnd);
+    return this.#body;
+  }
+
+  /** Where the parts edits and checks need are. */
+  layout(): EntryLayout {
+    const body = this.bodyParts();
+    return {
+      headingNext: this.#headingNext,
+      rawDate: this.headingParts().rawDate,
+      categoryLine: body.categoryLine,
+      categoryNext: body.categoryNext,
+      findingLine: body.findingLine,
+      impactLine: body.impactLine,
+    };
+  }
+
+  /** Every `ParsedEntry` field, as a plain object. */
+  toJSON(): ParsedEntry {
+    return {
+      id: this.id,
+      line: this.line,
+      span: this.span,
+      heading: this.heading,
+      date: this.date,
+      title: this.title,
+      category: this.category,
+      status: this.status,
+      statusSpan: this.statusSpan,
+      statusLine: this.statusLine,
+      related: this.related,
+      finding: this.finding,
+      impact: this.impact,
+      actionItems: this.actionItems,
+      contentEnd: this.contentEnd,
+    };
+  }
+}
+
+const HEADING_FIELDS = ["date", "title"] as const satisfies readonly (keyof HeadingParts & keyof ParsedEntry)[];
+const BODY_FIELDS = [
+  "category",
+  "status",
+  "statusSpan",
+  "statusLine",
+  "related",
+  "finding",
+  "impact",
+  "actionItems",
+  "contentEnd",
+] as const satisfies readonly (keyof BodyParts & keyof ParsedEntry)[];
+
+/** Every `ParsedEntry` field is an own property or one of the accessors (a new field fails to compile until it is). */
+type Covered = "id" | "line" | "span" | "heading" | (typeof HEADING_FIELDS)[number] | (typeof BODY_FIELDS)[number];
+const everyFieldCovered: Record<Exclude<keyof ParsedEntry, Covered>, never> = {};
+void everyFieldCovered;
+
+for (const key of HEADING_FIELDS) {
+  Object.defineProperty(LogEntry.prototype, key, {
+    enumerable: true,
+    configurable: true,
+    get(this: LogEntry) {
+      return this.headingParts()[key];
+    },
+    set(this: LogEntry, value: never) {
+      this.headingParts()[key] = value;
+    },
+  });
+}
+for (const key of BODY_FIELDS) {
+  Object.defineProperty(LogEntry.prototype, key, {
+    enumerable: true,
+    configurable: true,
+    get(this: LogEntry) {
+      return this.bodyParts()[key];
+    },
+    set(this: LogEntry, value: never) {
+      this.bodyParts()[key] = value;
+    },
+  });
+}
+
+/**
+ * Read a log: its entries (with their spans), line ending and byte-order mark.
+ * Each entry's fields are read from its span when first accessed.
+ */
 export function parseLog(text: string): ParsedLog {
-  return scanLog(text).log;
+  return indexLog(text).log;
 }
 
 /**

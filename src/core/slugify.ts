@@ -6,15 +6,33 @@ import { slug } from "github-slugger";
  * library's Unicode regex costs more than the rest of parsing a log.
  */
 export function slugify(text: string): string {
+  // The common case, letters, digits, spaces, `-` and `_` only: nothing is dropped.
+  if (ASCII_KEPT.test(text)) return text.toLowerCase().replaceAll(" ", "-");
   if (!ASCII_ONLY.test(text)) return slug(text);
-  return text.toLowerCase().replace(ASCII_DROPPED, "").replace(SPACES, "-");
+  return text.toLowerCase().replace(ASCII_DROPPED, "").replaceAll(" ", "-");
 }
 
 // eslint-disable-next-line no-control-regex
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
 /** In ASCII, github-slugger keeps letters, digits, space, `-` and `_`. */
+const ASCII_KEPT = /^[A-Za-z0-9 _-]*$/;
 const ASCII_DROPPED = /[^a-z0-9 _-]+/g;
-const SPACES = / /g;
+
+/**
+ * Where the `-<digits>` that ends `id` starts (the index of its `-`), or -1.
+ * With `strict`, the digits must not start with 0 (as GitHub's own suffixes).
+ */
+function suffixDash(id: string, strict: boolean): number {
+  let i = id.length - 1;
+  while (i >= 0) {
+    const c = id.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    i--;
+  }
+  if (i === id.length - 1 || i < 0 || id.charCodeAt(i) !== 45) return -1;
+  if (strict && id.charCodeAt(i + 1) === 48) return -1;
+  return i;
+}
 
 /**
  * GitHub's repeat suffixes, exactly as `new GithubSlugger().slug()` assigns
@@ -34,19 +52,18 @@ export class HeadingSlugger {
 
   private record(id: string, count: number): void {
     if (!this.occurrences.has(id)) {
-      const m = /^(.*)-\d+$/.exec(id);
-      if (m) this.suffixed.add(m[1] ?? "");
+      const dash = suffixDash(id, false);
+      if (dash !== -1) this.suffixed.add(id.slice(0, dash));
     }
     this.occurrences.set(id, count);
   }
 
   private taken(id: string): boolean {
     if (this.occurrences.has(id)) return true;
-    const dash = id.lastIndexOf("-");
-    if (dash === -1 || dash === id.length - 1) return false;
-    const digits = id.slice(dash + 1);
-    if (!/^[1-9]\d*$/.test(digits)) return false;
-    return (this.occurrences.get(id.slice(0, dash)) ?? 0) >= Number(digits);
+    const dash = suffixDash(id, true);
+    if (dash === -1) return false;
+    const count = this.occurrences.get(id.slice(0, dash));
+    return count !== undefined && count > 0 && count >= Number(id.slice(dash + 1));
   }
 
   /** The unique id for a heading whose plain slug is `base`. */

@@ -1,0 +1,164 @@
+import { readFileSync } from "node:fs";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { appendEntry, normalizeFinding, parseLog } from "../../src/core/index.js";
+import type { Finding, ParsedEntry } from "../../src/core/index.js";
+import { indexLog } from "../../src/core/parse-log.js";
+import { adversarialLine, findingInput } from "./arbitraries.js";
+import { eagerScan } from "./eager-parse.js";
+import { plainEntry } from "./entries.js";
+
+const fixture = (name: string): string => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), "utf8");
+
+/** Lazy entries, fully read, equal the eager parser's, and so do the layouts edits and checks use. */
+function expectSameAsEager(text: string): void {
+  const eager = eagerScan(text);
+  const lazy = parseLog(text);
+  expect(lazy.eol).toBe(eager.log.eol);
+  expect(lazy.bom).toBe(eager.log.bom);
+  expect(lazy.entries.map(plainEntry)).toEqual(eager.log.entries);
+  const index = indexLog(text);
+  expect(index.entries.map((e) => e.layout())).toEqual(eager.layouts);
+  expect(index.openFence).toEqual(eager.openFence);
+}
+
+const FIELDS = [
+  "id",
+  "line",
+  "span",
+  "heading",
+  "date",
+  "title",
+  "category",
+  "status",
+  "statusSpan",
+  "statusLine",
+  "related",
+  "finding",
+  "impact",
+  "actionItems",
+  "contentEnd",
+] as const satisfies readonly (keyof ParsedEntry)[];
+
+const finding = findingInput
+  .map((input) => normalizeFinding(input))
+  .filter((r) => r.ok)
+  .map((r) => (r as { ok: true; value: Finding }).value);
+
+/** Logs the formatter wrote: several entries, LF or CRLF, maybe a BOM, prose, newest-first. */
+const formattedLog = fc
+  .record({
+    findings: fc.array(finding, { minLength: 1, maxLength: 6 }),
+    crlf: fc.boolean(),
+    bom: fc.boolean(),
+    newestFirst: fc.boolean(),
+    prose: fc.constantFrom("", "Intro prose.\n\n| a | b |\n|---|---|\n", "```\nopen fence\n"),
+  })
+  .map(({ findings, crlf, bom, newestFirst, prose }) => {
+    let text = `${bom ? "\ufeff" : ""}# Research Log\n\n${prose}`;
+    if (crlf) text = text.replace(/\n/g, "\r\n");
+    for (const f of findings) text = appendEntry(text, f, { order: newestFirst ? "newest-first" : "oldest-first" }).text;
+    return text;
+  });
+
+/** Logs as a person might leave them: any mix of headings, fields, items, fences and text. */
+const handLine = fc.oneof(
+  { weight: 4, arbitrary: adversarialLine },
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom(
+      "## 2026-01-20 Title",
+      "## 2026-01-20 Title",
+      "## [2026-02-30] [Bracketed] ##",
+      "## 2026-1-5: colon",
+      "  ## 2026-01-20 — indented dash",
+      "## 2026-01-20",
+      "## Not an entry",
+      "# Another h1",
+      "### Finding:",
+      "### action items",
+      "#### Finding",
+      "###\tImpact",
+      "**Category**: Training",
+      "**Category:** data",
+      "- Status: Open",
+      "__Status__: Resolved  ",
+      "**Related**: `a, b`, c",
+      "related: x",
+      "* [x] done",
+      "+ [X] Done too",
+      "  - [ ] indented",
+      "- [ ]",
+      "- [y] not an item",
+      "\\- [ ] escaped",
+      "~~~~",
+      "``` not ``` a fence",
+      "\\",
+      "\\\\ text",
+      "text ## 2026-01-20 x",
+    ),
+  },
+  { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
+  { weight: 1, arbitrary: fc.string({ unit: "grapheme", maxLength: 12 }) },
+);
+const handLog = fc
+  .record({
+    lines: fc.array(handLine, { maxLength: 40 }),
+    eol: fc.constantFrom("\n", "\r\n"),
+    bom: fc.boolean(),
+    finalEol: fc.boolean(),
+  })
+  .map(({ lines, eol, bom, finalEol }) => `${bom ? "\ufeff" : ""}${lines.join(eol)}${finalEol && lines.length > 0 ? eol : ""}`);
+
+describe("lazily read entries equal eagerly parsed ones", () => {
+  it.each(["hand-written.md", "seed-example.md"])("on the fixture %s", (name) => {
+    const text = fixture(name);
+    expect(parseLog(text).entries.length).toBeGreaterThan(0);
+    expectSameAsEager(text);
+  });
+
+  it("on formatted logs", () => {
+    fc.assert(fc.property(formattedLog, expectSameAsEager), { numRuns: 300 });
+  });
+
+  it("on hand-written logs", () => {
+    fc.assert(fc.property(handLog, expectSameAsEager), { numRuns: 3000 });
+  });
+
+  it("whatever order the fields are read in", () => {
+    fc.assert(
+      fc.property(handLog, fc.shuffledSubarray([...FIELDS]), (text, order) => {
+        const entries = parseLog(text).entries;
+        for (const e of entries) for (const key of order) void e[key];
+        expect(entries.map(plainEntry)).toEqual(eagerScan(text).log.entries);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe("a lazy entry", () => {
+  const entry = parseLog(fixture("hand-written.md")).entries[0]!;
+
+  it("enumerates every field and serialises them all", () => {
+    const keys: string[] = [];
+    for (const key in entry) keys.push(key);
+    expect(keys.sort()).toEqual([...FIELDS].sort());
+    expect(JSON.parse(JSON.stringify(entry))).toEqual(JSON.parse(JSON.stringify(plainEntry(entry))));
+  });
+
+  it("reads its span once and keeps what it read", () => {
+    const fresh = parseLog(fixture("hand-written.md")).entries[0]!;
+    expect(fresh.actionItems).toBe(fresh.actionItems);
+    expect(fresh.related).toBe(fresh.related);
+  });
+
+  it("can be assigned to, like a plain object", () => {
+    const fresh = parseLog(fixture("hand-written.md")).entries[0]!;
+    fresh.status = "Resolved";
+    fresh.title = "Changed";
+    expect(fresh.status).toBe("Resolved");
+    expect(fresh.title).toBe("Changed");
+    expect(fresh.category).toBe(entry.category);
+  });
+});
