@@ -3,6 +3,7 @@ import type { LogService } from "./services/log-service.js";
 import type { DigestSchedule } from "./services/schedule-digest.js";
 import { scheduleDigest } from "./services/schedule-digest.js";
 import type { LogStore } from "./store/log-store.js";
+import { messageOf } from "./error-details.js";
 
 export interface Running {
   /** Stops the bots and the digest schedule. */
@@ -49,7 +50,7 @@ export async function startBots(config: Config, service: LogService, store: LogS
         const result = await postDigest(slack.app.client, channel, service);
         io.log(`research-log: digest ${result.posted ? `posted (${result.items} items)` : "skipped: nothing open"}`);
       },
-      onError: (error) => io.log(`research-log: the digest failed: ${error instanceof Error ? error.message : String(error)}`),
+      onError: (error) => io.log(`research-log: the digest failed: ${messageOf(error)}`),
     });
     io.log(`research-log: digest "${config.digest.cron}" (${config.digest.timeZone}), next ${digest.nextRun()?.toISOString() ?? "never"}`);
   }
@@ -71,7 +72,7 @@ export async function serve(config: Config, service: LogService, store: LogStore
   try {
     running = await startBots(config, service, store, io);
   } catch (error) {
-    io.log(`research-log: ${error instanceof Error ? error.message : String(error)}`);
+    io.log(`research-log: ${messageOf(error)}`);
     return 2;
   }
   await new Promise<void>((resolve) => {

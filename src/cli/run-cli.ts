@@ -13,6 +13,7 @@ import { readGitUser } from "../store/local-git.js";
 import type { Prompter } from "./prompt.js";
 import { askMissingFields } from "./prompt.js";
 import { renderDigest, renderList } from "./render.js";
+import { messageOf } from "../error-details.js";
 
 export const EXIT = { ok: 0, invalid: 1, usage: 2, store: 3 } as const;
 
@@ -147,7 +148,7 @@ async function dispatch(argv: readonly string[], context: CliContext): Promise<n
       strict: true,
     });
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(messageOf(error));
   }
   const values = parsed.values as Record<string, string | string[] | boolean | undefined>;
   if (values.help === true) {

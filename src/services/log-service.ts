@@ -11,6 +11,7 @@ import { DEFAULT_CATEGORIES } from "../core/types.js";
 import type { CommitAuthor, LogStore } from "../store/log-store.js";
 import { StoreError } from "../store/log-store.js";
 import { updateLog } from "./update-log.js";
+import { messageOf } from "../error-details.js";
 
 export interface Clock {
   now(): Date;
@@ -214,7 +215,7 @@ export function createLogService(options: LogServiceOptions): LogService {
           pullRequestUrl: outcome.write?.pullRequestUrl,
         };
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = messageOf(error);
         throw new LogWriteError(`could not save the finding: ${reason}`, markdown, { cause: error });
       }
     },

@@ -5,8 +5,8 @@ import { escapeSlackText } from "./escape-slack-text.js";
 import { isAllowed } from "./is-allowed.js";
 import { postDigest } from "./post-digest.js";
 import { NotInChannelError } from "./slack-calls.js";
+import { messageOf } from "../error-details.js";
 
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** `/findings open | search <words> | digest | help`: lists answered to the asker only. */
 export function registerFindingsCommand(app: App, bot: BotContext): void {
@@ -23,7 +23,7 @@ export function registerFindingsCommand(app: App, bot: BotContext): void {
         const entries = sub === "open" ? await service.list({ open: true }) : await service.list({ search: words });
         await tell(buildFindingsList(sub === "open" ? "Open findings" : `Findings matching “${words}”`, entries));
       } catch (error) {
-        await tell(`Sorry, I could not read the research log: ${escapeSlackText(describe(error))}`);
+        await tell(`Sorry, I could not read the research log: ${escapeSlackText(messageOf(error))}`);
       }
       return;
     }
@@ -40,7 +40,7 @@ export function registerFindingsCommand(app: App, bot: BotContext): void {
         await tell(
           error instanceof NotInChannelError
             ? "I cannot post in this channel. Invite me with `/invite @research-log` and try again."
-            : `Sorry, I could not post the digest: ${escapeSlackText(describe(error))}`,
+            : `Sorry, I could not post the digest: ${escapeSlackText(messageOf(error))}`,
         );
       }
       return;

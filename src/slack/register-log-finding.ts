@@ -12,13 +12,13 @@ import { escapeSlackText, slackTextToPlain } from "./escape-slack-text.js";
 import { isAllowed } from "./is-allowed.js";
 import { lookUpPerson, NotInChannelError, postToChannel } from "./slack-calls.js";
 import { toViewErrors, viewToInput } from "./view-to-input.js";
+import { messageOf } from "../error-details.js";
 
 type WebClient = webApi.WebClient;
 
 /** Callback id of the `Log as finding` message shortcut. */
 export const LOG_AS_FINDING_CALLBACK_ID = "log_as_finding";
 
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** `/log-finding`, the `Log as finding` shortcut, and the modal's submission. */
 export function registerLogFinding(app: App, bot: BotContext): void {
@@ -46,7 +46,7 @@ export function registerLogFinding(app: App, bot: BotContext): void {
     await ack();
     const failure = await opening;
     if (failure !== undefined) {
-      logger.error(`views.open failed: ${describe(failure)}`);
+      logger.error(`views.open failed: ${messageOf(failure)}`);
       await respond({ response_type: "ephemeral", text: "Sorry, I could not open the form. Please try again." }).catch(() => undefined);
     }
   });
@@ -63,7 +63,7 @@ export function registerLogFinding(app: App, bot: BotContext): void {
     try {
       permalink = (await client.chat.getPermalink({ channel, message_ts: shortcut.message_ts })).permalink;
     } catch (error) {
-      logger.warn(`chat.getPermalink failed: ${describe(error)}`);
+      logger.warn(`chat.getPermalink failed: ${messageOf(error)}`);
     }
     const threadTs = (message as { thread_ts?: string }).thread_ts ?? shortcut.message_ts;
     try {
@@ -77,7 +77,7 @@ export function registerLogFinding(app: App, bot: BotContext): void {
         }),
       });
     } catch (error) {
-      logger.error(`views.open failed: ${describe(error)}`);
+      logger.error(`views.open failed: ${messageOf(error)}`);
     }
   });
 
@@ -108,7 +108,7 @@ export function registerLogFinding(app: App, bot: BotContext): void {
     try {
       await logAndAnnounce(client, bot, { input, context, userId, userName: body.user.name });
     } catch (error) {
-      logger.error(`logging a finding failed: ${describe(error)}`);
+      logger.error(`logging a finding failed: ${messageOf(error)}`);
     }
   });
 }
@@ -129,13 +129,13 @@ async function logAndAnnounce(
     result = await service.logFinding({ ...request.input, date }, person.author);
   } catch (error) {
     const markdown = error instanceof LogWriteError ? error.markdown : undefined;
-    logger.error(`could not save a finding: ${describe(error)}`);
+    logger.error(`could not save a finding: ${messageOf(error)}`);
     await client.chat.postMessage({
       channel: userId,
       text:
         markdown === undefined
-          ? `:warning: I could not save your finding: ${escapeSlackText(describe(error))}`
-          : buildWriteFailureMessage({ reason: describe(error), markdown }),
+          ? `:warning: I could not save your finding: ${escapeSlackText(messageOf(error))}`
+          : buildWriteFailureMessage({ reason: messageOf(error), markdown }),
     });
     return;
   }

@@ -9,6 +9,7 @@ import { isAllowed } from "./is-allowed.js";
 import type { FetchedMessage } from "./slack-calls.js";
 import { fetchMessage, lookUpPerson } from "./slack-calls.js";
 import { readMessageMeaning } from "./message-metadata.js";
+import { messageOf } from "../error-details.js";
 
 type WebClient = webApi.WebClient;
 
@@ -19,7 +20,6 @@ interface ReactionEvent {
   item: { type: string; channel?: string; ts?: string };
 }
 
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
  * A check reaction on an action item's message checks the item; on an
@@ -38,7 +38,7 @@ export function registerReactions(app: App, bot: BotContext): void {
     try {
       await applyReaction(bot, client, { added, user: event.user, channel, ts, botUserId });
     } catch (error) {
-      bot.logger.error(`applying a reaction failed: ${describe(error)}`);
+      bot.logger.error(`applying a reaction failed: ${messageOf(error)}`);
       // Let a retry of this event try again.
       if (eventId !== undefined) bot.events.forget(eventId);
     }

@@ -4,6 +4,7 @@ import { open, readFile, stat, unlink, utimes } from "node:fs/promises";
 import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { StoreError } from "./log-store.js";
+import { errorCode, messageOf } from "../error-details.js";
 
 export interface FileLockOptions {
   /** How long to wait for another holder before giving up (default 30 s). */
@@ -203,14 +204,4 @@ function timeoutError(lockPath: string, timeoutMs: number, holder: LockHolder | 
     `timed out after ${Math.round(timeoutMs / 1000)} s waiting for the lock ${lockPath}${by}. ` +
       `If no research-log process is running on this checkout, the lock is stale: remove it with rm "${lockPath}"`,
   );
-}
-
-function errorCode(error: unknown): string | undefined {
-  return typeof error === "object" && error !== null && "code" in error && typeof error.code === "string"
-    ? error.code
-    : undefined;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

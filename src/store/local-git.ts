@@ -7,6 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { withFileLock } from "./file-lock.js";
 import type { CommitAuthor, CommitRequest, LogSnapshot, LogStore, WriteResult } from "./log-store.js";
 import { ConflictError, NotFoundError, StoreError } from "./log-store.js";
+import { errorCode, messageOf } from "../error-details.js";
 
 export interface LocalGitStoreOptions {
   /** A directory inside the git work tree (usually its top level). */
@@ -440,14 +441,4 @@ function lastLines(text: string): string {
     .filter(Boolean)
     .slice(-3)
     .join(" ");
-}
-
-function errorCode(error: unknown): string | undefined {
-  return typeof error === "object" && error !== null && "code" in error && typeof error.code === "string"
-    ? error.code
-    : undefined;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

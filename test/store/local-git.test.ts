@@ -301,6 +301,7 @@ describe("locking", () => {
   let compiled: string;
   beforeAll(async () => {
     compiled = await compileForNode([
+      "src/error-details.ts",
       "src/store/log-store.ts",
       "src/store/file-lock.ts",
       "src/store/local-git.ts",
