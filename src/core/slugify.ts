@@ -47,21 +47,35 @@ function suffixDash(id: string, strict: boolean): number {
 export class HeadingSlugger {
   /** Ids taken literally, and each base's repeat counter. */
   private readonly occurrences = new Map<string, number>();
-  /** Every `p` with some `p-<digits>` among the literal ids: only their candidates need a lookup. */
-  private readonly suffixed = new Set<string>();
+  /**
+   * Filters (by a cheap hash of length and end characters; no slicing) that
+   * rule out most lookups: a clear slot means no such string. `suffixed`:
+   * every `p` with some literal `p-<digits>`. `repeated`: every base whose
+   * counter is above 0 (only they imply `base-k`).
+   */
+  private readonly suffixed = new Uint8Array(FILTER_SLOTS);
+  private readonly repeated = new Uint8Array(FILTER_SLOTS);
+
+  /** Record a literal id not taken before. */
+  private add(id: string, count: number): void {
+    const dash = suffixDash(id, false);
+    if (dash !== -1) this.suffixed[filterSlot(id, dash)] = 1;
+    this.occurrences.set(id, count);
+    if (count > 0) this.repeated[filterSlot(id, id.length)] = 1;
+  }
 
   private record(id: string, count: number): void {
-    if (!this.occurrences.has(id)) {
-      const dash = suffixDash(id, false);
-      if (dash !== -1) this.suffixed.add(id.slice(0, dash));
+    if (!this.occurrences.has(id)) this.add(id, count);
+    else {
+      this.occurrences.set(id, count);
+      if (count > 0) this.repeated[filterSlot(id, id.length)] = 1;
     }
-    this.occurrences.set(id, count);
   }
 
   private taken(id: string): boolean {
     if (this.occurrences.has(id)) return true;
     const dash = suffixDash(id, true);
-    if (dash === -1) return false;
+    if (dash === -1 || this.repeated[filterSlot(id, dash)] === 0) return false;
     const count = this.occurrences.get(id.slice(0, dash));
     return count !== undefined && count > 0 && count >= Number(id.slice(dash + 1));
   }
@@ -69,7 +83,7 @@ export class HeadingSlugger {
   /** The unique id for a heading whose plain slug is `base`. */
   next(base: string): string {
     if (!this.taken(base)) {
-      this.record(base, 0);
+      this.add(base, 0);
       return base;
     }
     let n = this.occurrences.get(base) ?? 0;
@@ -85,9 +99,25 @@ export class HeadingSlugger {
 
   /** `next(base)` for a heading whose id nobody needs: no string is built in the common case. */
   advance(base: string): void {
-    if (this.taken(base) && !this.suffixed.has(base)) this.record(base, (this.occurrences.get(base) ?? 0) + 1);
-    else this.next(base);
+    // A literal base with no literal `base-<digits>` anywhere: its next id is `base-(counter+1)`.
+    if (this.suffixed[filterSlot(base, base.length)] === 0) {
+      const count = this.occurrences.get(base);
+      if (count !== undefined) {
+        this.occurrences.set(base, count + 1);
+        this.repeated[filterSlot(base, base.length)] = 1;
+        return;
+      }
+    }
+    this.next(base);
   }
+}
+
+const FILTER_SLOTS = 4096;
+
+/** The filter slot of `s.slice(0, length)`, without slicing. */
+function filterSlot(s: string, length: number): number {
+  if (length === 0) return 0;
+  return (length * 263 + s.charCodeAt(length - 1) * 31 + s.charCodeAt(length >> 1) * 7 + s.charCodeAt(0)) & (FILTER_SLOTS - 1);
 }
 
 const LINK = /!?\[([^\]]*)\]\([^)]*\)/g;
