@@ -30,20 +30,30 @@ export interface LogIndex {
 }
 
 const HEADING_DATE = /^(?:\[(\d{4}-\d{1,2}-\d{1,2})\]|(\d{4}-\d{1,2}-\d{1,2})(?=$|[\s:]))/;
-const SEPARATOR = /^\s*(?::|[-\u2013\u2014](?=\s|$))?\s*/;
 
 /** The date and title of an entry heading's content, or undefined when it is not an entry. */
 export function parseEntryHeading(content: string): { rawDate: string; title: string } | undefined {
   const m = HEADING_DATE.exec(content);
   if (!m) return undefined;
   const rawDate = m[1] ?? m[2] ?? "";
-  let title = content.slice(m[0].length);
-  title = title.slice(SEPARATOR.exec(title)?.[0].length ?? 0);
-  const bracketed = /^\[(.*)\]$/.exec(title);
-  if (bracketed) title = (bracketed[1] ?? "").trim();
+  // The separator, as /^\s*(?::|[-\u2013\u2014](?=\s|$))?\s*/ would match it.
+  const n = content.length;
+  let i = m[0].length;
+  while (i < n && isSpace(content.charCodeAt(i))) i++;
+  const c = content.charCodeAt(i);
+  if (c === 58) i++;
+  else if ((c === 45 || c === 0x2013 || c === 0x2014) && (i + 1 === n || isSpace(content.charCodeAt(i + 1)))) i++;
+  while (i < n && isSpace(content.charCodeAt(i))) i++;
+  let title = content.slice(i);
+  if (title.charCodeAt(0) === 91 && title.charCodeAt(title.length - 1) === 93) {
+    const bracketed = /^\[(.*)\]$/.exec(title);
+    if (bracketed) title = (bracketed[1] ?? "").trim();
+  }
   // Undo formatEntry's title escapes, last one first.
-  const closing = /(^|\s)\\(\\*#+)$/.exec(title);
-  if (closing) title = title.slice(0, closing.index + (closing[1]?.length ?? 0)) + (closing[2] ?? "");
+  if (title.charCodeAt(title.length - 1) === 35) {
+    const closing = /(^|\s)\\(\\*#+)$/.exec(title);
+    if (closing) title = title.slice(0, closing.index + (closing[1]?.length ?? 0)) + (closing[2] ?? "");
+  }
   if (title.charCodeAt(0) === 92 && /^[\\:\-\u2013\u2014[]/.test(title.slice(1, 2))) title = title.slice(1);
   return { rawDate, title };
 }
@@ -53,10 +63,6 @@ function isEntryHeading(content: string): boolean {
   const c = content.charCodeAt(0);
   return ((c >= 48 && c <= 57) || c === 91) && HEADING_DATE.test(content);
 }
-
-// `**Category**: X`, `**Category:** X`, `Category: X`, each also as a list item.
-const FIELD =
-  /^(?:[-*+][ \t]+)?(?:(\*\*|__)(category|status|related)\1[ \t]*:|(\*\*|__)(category|status|related)[ \t]*:\3|(category|status|related)[ \t]*:)[ \t]*/i;
 
 /** Related items as written: split on commas outside code spans, backticks dropped. */
 export function parseRelated(value: string): string[] {
@@ -370,37 +376,117 @@ function parseCheckbox(text: string, pos: number, end: number, lineNo: number): 
   let k = j + 3;
   if (k < end && text.charCodeAt(k) !== 32 && text.charCodeAt(k) !== 9) return undefined;
   while (k < end && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
+  let textEnd = end;
+  while (textEnd > k && isSpace(text.charCodeAt(textEnd - 1))) textEnd--;
   return {
-    text: unescapeActionText(text.slice(k, end).trimEnd()),
+    text: text.charCodeAt(k) === 92 ? unescapeActionText(text.slice(k, textEnd)) : text.slice(k, textEnd),
     done: mark !== 32,
     line: lineNo,
     checkSpan: { start: j + 1, end: j + 2 },
   };
 }
 
+const enum Field {
+  None,
+  Category,
+  Status,
+  Related,
+}
+
+/** True for what `\s` matches in a JavaScript regex. */
+function isSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 0xa0) return false;
+  return (
+    c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+  );
+}
+
+function skipSpaceTab(text: string, i: number, end: number): number {
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9) break;
+    i++;
+  }
+  return i;
+}
+
+/** True when `word` (lower-case ASCII letters) is at `i`, in any case. */
+function wordAt(text: string, i: number, end: number, word: string): boolean {
+  if (end - i < word.length) return false;
+  for (let k = 0; k < word.length; k++) if ((text.charCodeAt(i + k) | 32) !== word.charCodeAt(k)) return false;
+  return true;
+}
+
+/**
+ * `**Category**: X`, `**Category:** X`, `Category: X` (also `__…__`, any case,
+ * each also as a list item), by hand: which field, and where its value starts
+ * (`fieldValueStart`); Field.None for any other line.
+ */
+let fieldValueStart = 0;
+function fieldAt(text: string, at: number, end: number): Field {
+  let i = at;
+  let c = text.charCodeAt(i);
+  if (c === 45 || c === 42 || c === 43) {
+    const j = skipSpaceTab(text, i + 1, end);
+    if (j > i + 1) {
+      i = j;
+      c = text.charCodeAt(i);
+    }
+  }
+  let delim = 0;
+  if ((c === 42 || c === 95) && text.charCodeAt(i + 1) === c && i + 1 < end) {
+    delim = c;
+    i += 2;
+  }
+  let field: Field;
+  if (wordAt(text, i, end, "category")) {
+    field = Field.Category;
+    i += 8;
+  } else if (wordAt(text, i, end, "status")) {
+    field = Field.Status;
+    i += 6;
+  } else if (wordAt(text, i, end, "related")) {
+    field = Field.Related;
+    i += 7;
+  } else return Field.None;
+  if (delim !== 0 && i + 1 < end && text.charCodeAt(i) === delim && text.charCodeAt(i + 1) === delim) {
+    // `**Category**:`
+    i = skipSpaceTab(text, i + 2, end);
+    if (i >= end || text.charCodeAt(i) !== 58) return Field.None;
+    i++;
+  } else {
+    // `**Category:**` or `Category:`
+    i = skipSpaceTab(text, i, end);
+    if (i >= end || text.charCodeAt(i) !== 58) return Field.None;
+    i++;
+    if (delim !== 0) {
+      if (i + 1 >= end || text.charCodeAt(i) !== delim || text.charCodeAt(i + 1) !== delim) return Field.None;
+      i += 2;
+    }
+  }
+  fieldValueStart = skipSpaceTab(text, i, end);
+  return field;
+}
+
 function parseField(text: string, body: BodyParts, at: number, end: number, next: number, lineNo: number): void {
-  const c = text.charCodeAt(at) | 32;
-  // `*`, `_`, `-`, `+` or the first letter of a field name
-  if (c !== 42 && c !== 127 && c !== 45 && c !== 43 && c !== 99 && c !== 115 && c !== 114) return;
-  const line = text.slice(at, end);
-  const m = FIELD.exec(line);
-  if (!m) return;
-  const name = (m[2] ?? m[4] ?? m[5] ?? "").toLowerCase();
-  let valueEnd = line.length;
-  while (valueEnd > m[0].length && /\s/.test(line[valueEnd - 1] ?? "")) valueEnd--;
-  const value = line.slice(m[0].length, valueEnd);
-  if (name === "category") {
+  const field = fieldAt(text, at, end);
+  if (field === Field.None) return;
+  const start = fieldValueStart;
+  let valueEnd = end;
+  while (valueEnd > start && isSpace(text.charCodeAt(valueEnd - 1))) valueEnd--;
+  if (field === Field.Category) {
     if (body.category !== undefined) return;
-    body.category = value;
+    body.category = text.slice(start, valueEnd);
     body.categoryLine = lineNo;
     body.categoryNext = next;
-  } else if (name === "status") {
+  } else if (field === Field.Status) {
     if (body.status !== undefined) return;
-    body.status = value;
-    body.statusSpan = { start: at + m[0].length, end: at + valueEnd };
+    body.status = text.slice(start, valueEnd);
+    body.statusSpan = { start, end: valueEnd };
     body.statusLine = lineNo;
   } else if (body.related.length === 0) {
-    body.related = parseRelated(value);
+    body.related = parseRelated(text.slice(start, valueEnd));
   }
 }
 

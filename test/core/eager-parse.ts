@@ -1,13 +1,12 @@
 /**
  * The reference: the eager, single-pass parser that parse-log.ts replaced
  * (src/core/parse-log.ts as of commit 643e31d), kept verbatim but for ids,
- * which come from github-slugger itself. Tests compare the lazy entries with
+ * which come from github-slugger itself, and for not exporting. Tests compare the lazy entries with
  * what this gives, field by field.
  */
 import GithubSlugger from "github-slugger";
 import { atxContent, atxLevel, blockStart, closesFence, fenceOpener, isBlank } from "../../src/core/markdown-lines.js";
 import type { Fence } from "../../src/core/markdown-lines.js";
-import { parseEntryHeading, parseRelated } from "../../src/core/parse-log.js";
 import type { EntryLayout } from "../../src/core/parse-log.js";
 import { headingText } from "../../src/core/slugify.js";
 import { isValidDate } from "../../src/core/dates.js";
@@ -22,6 +21,44 @@ export interface EagerScan {
 // `**Category**: X`, `**Category:** X`, `Category: X`, each also as a list item.
 const FIELD =
   /^(?:[-*+][ \t]+)?(?:(\*\*|__)(category|status|related)\1[ \t]*:|(\*\*|__)(category|status|related)[ \t]*:\3|(category|status|related)[ \t]*:)[ \t]*/i;
+
+const HEADING_DATE = /^(?:\[(\d{4}-\d{1,2}-\d{1,2})\]|(\d{4}-\d{1,2}-\d{1,2})(?=$|[\s:]))/;
+const SEPARATOR = /^\s*(?::|[-\u2013\u2014](?=\s|$))?\s*/;
+
+/** The date and title of an entry heading's content, or undefined when it is not an entry. */
+function parseEntryHeading(content: string): { rawDate: string; title: string } | undefined {
+  const m = HEADING_DATE.exec(content);
+  if (!m) return undefined;
+  const rawDate = m[1] ?? m[2] ?? "";
+  let title = content.slice(m[0].length);
+  title = title.slice(SEPARATOR.exec(title)?.[0].length ?? 0);
+  const bracketed = /^\[(.*)\]$/.exec(title);
+  if (bracketed) title = (bracketed[1] ?? "").trim();
+  // Undo formatEntry's title escapes, last one first.
+  const closing = /(^|\s)\\(\\*#+)$/.exec(title);
+  if (closing) title = title.slice(0, closing.index + (closing[1]?.length ?? 0)) + (closing[2] ?? "");
+  if (title.charCodeAt(0) === 92 && /^[\\:\-\u2013\u2014[]/.test(title.slice(1, 2))) title = title.slice(1);
+  return { rawDate, title };
+}
+
+/** Related items as written: split on commas outside code spans, backticks dropped. */
+function parseRelated(value: string): string[] {
+  const items: string[] = [];
+  let inCode = false;
+  let start = 0;
+  for (let i = 0; i <= value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 96) inCode = !inCode;
+    else if (i === value.length || (c === 44 && !inCode)) {
+      let item = value.slice(start, i);
+      if (item.includes("`")) item = item.replace(/`/g, "");
+      item = item.trim();
+      if (item !== "") items.push(item);
+      start = i + 1;
+    }
+  }
+  return items;
+}
 
 function unescapeActionText(text: string): string {
   if (text.charCodeAt(0) === 92 && (text.charCodeAt(1) === 92 || /^\[[ xX]\]/.test(text.slice(1)))) return text.slice(1);
