@@ -75,12 +75,26 @@ export function atxLevel(text: string, at: number, end: number): number {
 
 /** A heading's content: without the `#`s, surrounding whitespace and closing sequence. */
 export function atxContent(text: string, at: number, end: number, level: number): string {
-  let s = text.slice(at + level, end).trim();
+  // As text.slice(at + level, end).trim(), then without a closing sequence, then trimEnd(): one slice.
+  let from = at + level;
+  let to = end;
+  while (from < to && isTrimmed(text.charCodeAt(from))) from++;
+  while (to > from && isTrimmed(text.charCodeAt(to - 1))) to--;
   // A closing sequence is a run of `#` preceded by a space (or the whole content).
-  let j = s.length;
-  while (j > 0 && s.charCodeAt(j - 1) === HASH) j--;
-  if (j < s.length && (j === 0 || s.charCodeAt(j - 1) === SPACE || s.charCodeAt(j - 1) === TAB)) {
-    s = s.slice(0, j).trimEnd();
+  let j = to;
+  while (j > from && text.charCodeAt(j - 1) === HASH) j--;
+  if (j < to && (j === from || text.charCodeAt(j - 1) === SPACE || text.charCodeAt(j - 1) === TAB)) {
+    to = j;
+    while (to > from && isTrimmed(text.charCodeAt(to - 1))) to--;
   }
-  return s;
+  return text.slice(from, to);
+}
+
+/** True for what String.prototype.trim removes. */
+function isTrimmed(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 0xa0) return false;
+  return (
+    c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+  );
 }

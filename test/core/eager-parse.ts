@@ -1,11 +1,12 @@
 /**
  * The reference: the eager, single-pass parser that parse-log.ts replaced
  * (src/core/parse-log.ts as of commit 643e31d), kept verbatim but for ids,
- * which come from github-slugger itself, and for not exporting. Tests compare the lazy entries with
+ * which come from github-slugger itself, and for not exporting (it keeps its
+ * own copies of the helpers that changed since). Tests compare the lazy entries with
  * what this gives, field by field.
  */
 import GithubSlugger from "github-slugger";
-import { atxContent, atxLevel, blockStart, closesFence, fenceOpener, isBlank } from "../../src/core/markdown-lines.js";
+import { atxLevel, blockStart, closesFence, fenceOpener, isBlank } from "../../src/core/markdown-lines.js";
 import type { Fence } from "../../src/core/markdown-lines.js";
 import type { EntryLayout } from "../../src/core/parse-log.js";
 import { headingText } from "../../src/core/slugify.js";
@@ -58,6 +59,18 @@ function parseRelated(value: string): string[] {
     }
   }
   return items;
+}
+
+/** A heading's content: without the `#`s, surrounding whitespace and closing sequence. */
+function atxContent(text: string, at: number, end: number, level: number): string {
+  let s = text.slice(at + level, end).trim();
+  // A closing sequence is a run of `#` preceded by a space (or the whole content).
+  let j = s.length;
+  while (j > 0 && s.charCodeAt(j - 1) === 35) j--;
+  if (j < s.length && (j === 0 || s.charCodeAt(j - 1) === 32 || s.charCodeAt(j - 1) === 9)) {
+    s = s.slice(0, j).trimEnd();
+  }
+  return s;
 }
 
 function unescapeActionText(text: string): string {
