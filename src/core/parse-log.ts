@@ -2,7 +2,6 @@ import { atxContent, atxLevel, blockStart, closesFence, fenceOpener, isBlank } f
 import type { Fence } from "./markdown-lines.js";
 import { normalizeFinding } from "./normalize-finding.js";
 import { HeadingSlugger, headingText, slugify } from "./slugify.js";
-import { isValidDate } from "./dates.js";
 import type { Finding, FindingOptions, ParsedActionItem, ParsedEntry, ParsedLog, Span } from "./types.js";
 
 /** Where the parts of an entry that edits and checks need (but callers do not) are. */
@@ -29,16 +28,62 @@ export interface LogIndex {
   openFence: (Fence & { line: number }) | undefined;
 }
 
-const HEADING_DATE = /^(?:\[(\d{4}-\d{1,2}-\d{1,2})\]|(\d{4}-\d{1,2}-\d{1,2})(?=$|[\s:]))/;
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Where the date in the heading's content ends (set by headingDate). */
+let dateEnd = 0;
+
+/**
+ * The length of what /^(?:\[(\d{4}-\d{1,2}-\d{1,2})\]|(\d{4}-\d{1,2}-\d{1,2})(?=$|[\s:]))/
+ * matches at the start of `content` (the date is `[dateStart, dateEnd)`), or
+ * -1. By hand: no match array, no strings.
+ */
+function headingDate(content: string): number {
+  const n = content.length;
+  const bracket = content.charCodeAt(0) === 91;
+  let i = bracket ? 1 : 0;
+  for (let k = 0; k < 4; k++) if (!isDigit(content.charCodeAt(i++))) return -1;
+  for (let part = 0; part < 2; part++) {
+    if (content.charCodeAt(i++) !== 45 || !isDigit(content.charCodeAt(i++))) return -1;
+    if (isDigit(content.charCodeAt(i))) i++;
+  }
+  dateEnd = i;
+  if (bracket) return content.charCodeAt(i) === 93 ? i + 1 : -1;
+  const c = content.charCodeAt(i);
+  return i === n || c === 58 || isSpace(c) ? i : -1;
+}
+
+const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** isValidDate(content.slice(from, to)), from the characters (`\d{4}-\d{1,2}-\d{1,2}` already). */
+function validDateAt(content: string, from: number, to: number): boolean {
+  if (to - from !== 10) return false;
+  const digit = (k: number): number => content.charCodeAt(from + k) - 48;
+  const year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+  const month = digit(5) * 10 + digit(6);
+  const day = digit(8) * 10 + digit(9);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return day <= (month === 2 && leap ? 29 : (DAYS_IN_MONTH[month] ?? 0));
+}
 
 /** The date and title of an entry heading's content, or undefined when it is not an entry. */
 export function parseEntryHeading(content: string): { rawDate: string; title: string } | undefined {
-  const m = HEADING_DATE.exec(content);
-  if (!m) return undefined;
-  const rawDate = m[1] ?? m[2] ?? "";
+  const parts = entryHeadingParts(content);
+  return parts && { rawDate: parts.rawDate, title: parts.title };
+}
+
+function entryHeadingParts(content: string): HeadingParts | undefined {
+  const matched = headingDate(content);
+  if (matched === -1) return undefined;
+  const dateStart = content.charCodeAt(0) === 91 ? 1 : 0;
+  const rawDate = content.slice(dateStart, dateEnd);
+  const date = validDateAt(content, dateStart, dateEnd) ? rawDate : undefined;
   // The separator, as /^\s*(?::|[-\u2013\u2014](?=\s|$))?\s*/ would match it.
   const n = content.length;
-  let i = m[0].length;
+  let i = matched;
   while (i < n && isSpace(content.charCodeAt(i))) i++;
   const c = content.charCodeAt(i);
   if (c === 58) i++;
@@ -55,32 +100,62 @@ export function parseEntryHeading(content: string): { rawDate: string; title: st
     if (closing) title = title.slice(0, closing.index + (closing[1]?.length ?? 0)) + (closing[2] ?? "");
   }
   if (title.charCodeAt(0) === 92 && /^[\\:\-\u2013\u2014[]/.test(title.slice(1, 2))) title = title.slice(1);
-  return { rawDate, title };
+  return { rawDate, date, title };
 }
 
 /** True when an h2's content makes it an entry heading (what `parseEntryHeading` accepts). */
 function isEntryHeading(content: string): boolean {
-  const c = content.charCodeAt(0);
-  return ((c >= 48 && c <= 57) || c === 91) && HEADING_DATE.test(content);
+  return headingDate(content) !== -1;
 }
 
 /** Related items as written: split on commas outside code spans, backticks dropped. */
 export function parseRelated(value: string): string[] {
-  const items: string[] = [];
+  return relatedIn(value, 0, value.length);
+}
+
+/**
+ * `parseRelated(text.slice(from, to))` without the slice, and with one string
+ * per item where it can: an item is its text with backticks removed, then
+ * trimmed, so it runs from the first to the last character that is neither.
+ */
+function relatedIn(text: string, from: number, to: number): string[] {
+  let count = 0;
   let inCode = false;
-  let start = 0;
-  for (let i = 0; i <= value.length; i++) {
-    const c = value.charCodeAt(i);
+  let start = from;
+  for (let i = from; i <= to; i++) {
+    const c = i === to ? -1 : text.charCodeAt(i);
     if (c === 96) inCode = !inCode;
-    else if (i === value.length || (c === 44 && !inCode)) {
-      let item = value.slice(start, i);
-      if (item.includes("`")) item = item.replace(/`/g, "");
-      item = item.trim();
-      if (item !== "") items.push(item);
+    else if (c === -1 || (c === 44 && !inCode)) {
+      let first = start;
+      let last = i;
+      let ticks = false;
+      while (first < last && isTickOrSpace(text.charCodeAt(first))) first++;
+      while (last > first && isTickOrSpace(text.charCodeAt(last - 1))) last--;
+      for (let k = first; k < last; k++) if (text.charCodeAt(k) === 96) ticks = true;
+      if (last > first) scratch[count++] = ticks ? text.slice(first, last).replace(/`/g, "") : text.slice(first, last);
       start = i + 1;
     }
   }
-  return items;
+  return takeScratch(scratch, count);
+}
+
+function isTickOrSpace(c: number): boolean {
+  return c === 96 || isSpace(c);
+}
+
+/**
+ * Reused while a list is read, then copied out at its exact size (an array
+ * grown by push keeps room for 17). `scratch` is for related items, `items`
+ * for action items; neither is read by two scans at once (they do not nest).
+ */
+const scratch: (string | undefined)[] = [];
+const items: (ParsedActionItem | undefined)[] = [];
+
+function takeScratch<T>(list: (T | undefined)[], count: number): T[] {
+  const out = list.slice(0, count) as T[];
+  // Keep the room (setting length would drop it), not the items.
+  for (let k = 0; k < count; k++) list[k] = undefined;
+  return out;
 }
 
 function unescapeActionText(text: string): string {
@@ -271,6 +346,7 @@ function scanBody(text: string, from: number, to: number, headingLine: number, h
   let fence: Fence | undefined;
   let pos = from;
   let lineNo = headingLine;
+  let itemCount = 0;
   escapes.length = 0;
 
   while (pos < to) {
@@ -348,7 +424,7 @@ function scanBody(text: string, from: number, to: number, headingLine: number, h
       case Section.Actions: {
         if (fence) break;
         const item = parseCheckbox(text, pos, end, lineNo);
-        if (item) body.actionItems.push(item);
+        if (item) items[itemCount++] = item;
         break;
       }
       default:
@@ -359,6 +435,7 @@ function scanBody(text: string, from: number, to: number, headingLine: number, h
   if (section === Section.Finding) body.finding = sectionText(text, secFirst, secLastEnd, secCR);
   else if (section === Section.Impact) body.impact = sectionText(text, secFirst, secLastEnd, secCR);
   body.contentEnd = lastEnd;
+  if (itemCount > 0) body.actionItems = takeScratch(items, itemCount);
   return body;
 }
 
@@ -486,7 +563,7 @@ function parseField(text: string, body: BodyParts, at: number, end: number, next
     body.statusSpan = { start, end: valueEnd };
     body.statusLine = lineNo;
   } else if (body.related.length === 0) {
-    body.related = parseRelated(text.slice(start, valueEnd));
+    body.related = relatedIn(text, start, valueEnd);
   }
 }
 
@@ -535,8 +612,7 @@ export class LogEntry implements ParsedEntry {
   /** The heading's date and title, parsed on first use. */
   headingParts(): HeadingParts {
     if (this.#head) return this.#head;
-    const parsed = parseEntryHeading(this.heading) ?? { rawDate: "", title: "" };
-    this.#head = { rawDate: parsed.rawDate, date: isValidDate(parsed.rawDate) ? parsed.rawDate : undefined, title: parsed.title };
+    this.#head = entryHeadingParts(this.heading) ?? { rawDate: "", date: undefined, title: "" };
     return this.#head;
   }
 
