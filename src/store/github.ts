@@ -587,10 +587,17 @@ function checkLogPath(path: string): string {
   return trimmed;
 }
 
+/**
+ * The bot commits; the person is credited in a trailer: `Co-authored-by`
+ * when their e-mail is known (GitHub links it to their account), otherwise
+ * `Logged-by: Name`, so the history still says who it was.
+ */
 function withCoAuthor(commit: CommitRequest): string {
   const author = commit.author;
-  if (!author?.name || !author.email) return commit.message;
-  const trailer = `Co-authored-by: ${author.name.replace(/[<>\n]/g, "")} <${author.email.replace(/[<>\n]/g, "")}>`;
+  const name = author?.name.replace(/[<>\r\n]/g, "").trim();
+  if (!name) return commit.message;
+  const email = author?.email?.replace(/[<>\r\n\s]/g, "");
+  const trailer = email ? `Co-authored-by: ${name} <${email}>` : `Logged-by: ${name}`;
   return commit.message.includes(trailer) ? commit.message : `${commit.message.trimEnd()}\n\n${trailer}`;
 }
 

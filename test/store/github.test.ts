@@ -152,13 +152,13 @@ describe("GitHub store: reads and writes", () => {
     await expect(s.write("x\n", undefined, commit)).rejects.toBeInstanceOf(ConflictError);
   });
 
-  it("adds a Co-authored-by trailer for the person, keeping the bot as committer", async () => {
+  it("credits the person in a trailer (Co-authored-by with an e-mail, else Logged-by), keeping the bot as committer", async () => {
     await start();
     const s = store({ branch: "main" });
     await updateLog(s, appendLine("x"), { message: "docs: log finding - X", author: { name: "Ada Lovelace", email: "ada@example.com" } });
     await updateLog(s, appendLine("y"), { message: "docs: log finding - Y", author: { name: "Grace" } });
     expect(fake.commits("main").slice(0, 2).map((c) => c.message)).toEqual([
-      "docs: log finding - Y",
+      "docs: log finding - Y\n\nLogged-by: Grace",
       "docs: log finding - X\n\nCo-authored-by: Ada Lovelace <ada@example.com>",
     ]);
     const put = fake.requestsTo("PUT", CONTENTS)[0]?.body as Record<string, unknown>;
