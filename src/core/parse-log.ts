@@ -37,8 +37,9 @@ let dateEnd = 0;
 
 /**
  * The length of what /^(?:\[(\d{4}-\d{1,2}-\d{1,2})\]|(\d{4}-\d{1,2}-\d{1,2})(?=$|[\s:]))/
- * matches at the start of `content` (the date is `[dateStart, dateEnd)`), or
- * -1. By hand: no match array, no strings.
+ * matches at the start of `content`, or -1; the date itself ends at
+ * `dateEnd` (and starts at 0, or 1 after a `[`). By hand: no match array, no
+ * strings.
  */
 function headingDate(content: string): number {
   const n = content.length;
