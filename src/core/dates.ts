@@ -7,6 +7,11 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
+/** True when the numbers name a day on the calendar (no 2026-02-30). */
+export function isCalendarDay(year: number, month: number, day: number): boolean {
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
 /** True when `s` is `YYYY-MM-DD` and names a day that exists (no 2026-02-30). */
 export function isValidDate(s: string): boolean {
   const m = DATE_SHAPE.exec(s);
@@ -14,7 +19,7 @@ export function isValidDate(s: string): boolean {
   const year = Number(m[1]);
   const month = Number(m[2]);
   const day = Number(m[3]);
-  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+  return isCalendarDay(year, month, day);
 }
 
 /** The calendar date `now` falls on in an IANA time zone, as `YYYY-MM-DD`. */

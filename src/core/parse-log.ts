@@ -1,3 +1,4 @@
+import { isCalendarDay } from "./dates.js";
 import { atxContent, atxLevel, blockStart, closesFence, fenceOpener, isBlank } from "./markdown-lines.js";
 import type { Fence } from "./markdown-lines.js";
 import { normalizeFinding } from "./normalize-finding.js";
@@ -56,8 +57,6 @@ function headingDate(content: string): number {
   return i === n || c === 58 || isSpace(c) ? i : -1;
 }
 
-const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
 /** isValidDate(content.slice(from, to)), from the characters (`\d{4}-\d{1,2}-\d{1,2}` already). */
 function validDateAt(content: string, from: number, to: number): boolean {
   if (to - from !== 10) return false;
@@ -65,9 +64,7 @@ function validDateAt(content: string, from: number, to: number): boolean {
   const year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
   const month = digit(5) * 10 + digit(6);
   const day = digit(8) * 10 + digit(9);
-  if (month < 1 || month > 12 || day < 1) return false;
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  return day <= (month === 2 && leap ? 29 : (DAYS_IN_MONTH[month] ?? 0));
+  return isCalendarDay(year, month, day);
 }
 
 /** The date and title of an entry heading's content, or undefined when it is not an entry. */
