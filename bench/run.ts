@@ -4,11 +4,14 @@
  * `npm run bench -- parse github` runs only those.
  */
 import { benchGitHub } from "./github.js";
-import { benchParse } from "./parse.js";
+import { benchParse, benchParseVersusMarkdown } from "./parse.js";
 import { benchSlack } from "./slack.js";
 
 const benches: Record<string, () => Promise<void>> = {
-  parse: benchParse,
+  parse: async () => {
+    await benchParse();
+    await benchParseVersusMarkdown();
+  },
   github: benchGitHub,
   slack: benchSlack,
 };
