@@ -1,7 +1,9 @@
 import { generateKeyPairSync } from "node:crypto";
 import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { checkLog } from "../../src/core/check-log.js";
 import { appendEntry } from "../../src/core/edit-log.js";
+import { parseLog } from "../../src/core/parse-log.js";
 import type { Finding } from "../../src/core/types.js";
 import type { EditFn } from "../../src/services/update-log.js";
 import { updateLog } from "../../src/services/update-log.js";
@@ -238,6 +240,9 @@ describe("GitHub store: concurrency and failures", () => {
     for (let n = 0; n < 50; n++) expect(count(text, `## 2026-01-20 Concurrent finding number ${n}\n`)).toBe(1);
     for (let h = 0; h < 5; h++) expect(count(text, `Human note ${h}.`)).toBe(1);
     expect(text).toContain("Human preamble.");
+    // The log is still a valid log: research-log check passes, 50 entries with distinct ids.
+    expect(checkLog(text ?? "")).toEqual([]);
+    expect(new Set(parseLog(text ?? "").entries.map((e) => e.id)).size).toBe(50);
     // 1 GET + 50 PUTs, and for each human edit one rejected PUT and one re-read.
     expect(fake.requestsTo("PUT", CONTENTS).filter((r) => r.status === 409)).toHaveLength(5);
     expect(fake.requestsTo("GET", CONTENTS)).toHaveLength(6);
