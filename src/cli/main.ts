@@ -1,40 +1,58 @@
 #!/usr/bin/env node
-import { createInterface } from "node:readline/promises";
+import type { Interface } from "node:readline";
+import { createInterface } from "node:readline";
 import { serve } from "../main.js";
 import type { Prompter } from "./prompt.js";
 import { runCli } from "./run-cli.js";
 
-/** Questions on the terminal, only when a person is there to answer. */
-function terminalPrompter(): Prompter | undefined {
+/**
+ * Questions on the terminal, only when a person is there to answer. One
+ * readline for the whole session, read as a stream of lines: lines typed or
+ * pasted ahead of the next question are kept, not dropped.
+ */
+function terminalPrompter(): (Prompter & { close(): void }) | undefined {
   if (process.stdin.isTTY !== true || process.stderr.isTTY !== true) return undefined;
+  let rl: Interface | undefined;
+  let lines: AsyncIterator<string> | undefined;
+  const nextLine = async (prompt: string): Promise<string> => {
+    if (rl === undefined) {
+      rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+      lines = rl[Symbol.asyncIterator]();
+    }
+    rl.setPrompt(prompt);
+    rl.prompt();
+    const next = await lines?.next();
+    if (next === undefined || next.done === true) throw new Error("input ended before every field was given");
+    return next.value;
+  };
   return {
     async ask(question, options = {}) {
-      const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-      try {
-        if (options.multiline !== true) return await rl.question(question);
-        process.stderr.write(question);
-        const lines: string[] = [];
-        for (;;) {
-          const line = await rl.question("> ");
-          if (line === "") break;
-          lines.push(line);
-        }
-        return lines.join("\n");
-      } finally {
-        rl.close();
+      if (options.multiline !== true) return nextLine(question);
+      process.stderr.write(question);
+      const collected: string[] = [];
+      for (;;) {
+        const line = await nextLine("> ");
+        if (line === "") break;
+        collected.push(line);
       }
+      return collected.join("\n");
+    },
+    close() {
+      rl?.close();
     },
   };
 }
 
+const prompter = terminalPrompter();
 const code = await runCli(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
   io: {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-    prompter: terminalPrompter(),
+    prompter,
   },
   serve,
 });
+prompter?.close();
 process.exitCode = code;

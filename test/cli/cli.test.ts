@@ -160,6 +160,22 @@ describe("research-log add", () => {
     expect(existsSync(join(dir, "docs/research_log.md"))).toBe(false);
   });
 
+  it("on a terminal, asks for the missing fields, keeping answers typed ahead", async () => {
+    const dir = makeRepo();
+    // `script` gives the CLI a real pseudo-terminal; every answer arrives at once, as when pasted.
+    const answers = "data\nopen\nruns/42, https://example.com/x\nLine one\nLine two\n\nIt matters\n\nFix it\n[x] Note it\n\n";
+    const child = execFile("script", ["-qec", `${process.execPath} ${bin} add --title 'Asked on a terminal' --date 2026-03-02`, "/dev/null"], {
+      cwd: dir,
+      env: { ...gitEnv, TERM: "dumb" },
+    });
+    child.stdin?.end(answers);
+    const code = await new Promise<number | null>((done) => child.on("exit", done));
+    expect(code).toBe(0);
+    expect(logOf(dir)).toBe(
+      "# Research Log\n\n## 2026-03-02 Asked on a terminal\n\n**Category**: Data\n**Status**: Open\n**Related**: `runs/42`, https://example.com/x\n\n### Finding\nLine one\nLine two\n\n### Impact\nIt matters\n\n### Action Items\n- [ ] Fix it\n- [x] Note it\n",
+    );
+  });
+
   it("without a terminal, names every missing field", async () => {
     const dir = makeRepo();
     const result = await cli(dir, ["add", "--title", "Only a title"]);
