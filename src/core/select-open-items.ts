@@ -19,7 +19,8 @@ export function selectOpenItems(log: ParsedLog, today: string): OpenItemGroup[] 
   const groups: OpenItemGroup[] = [];
   for (const entry of log.entries) {
     if (entry.status?.trim().toLowerCase() === "resolved") continue;
-    const ageDays = entry.date === undefined ? undefined : daysBetween(entry.date, today);
+    // An entry dated in its author's zone can be a day ahead of `today` here: 0 days old, not -1.
+    const ageDays = entry.date === undefined ? undefined : Math.max(0, daysBetween(entry.date, today));
     const items: OpenItemGroup["items"] = [];
     entry.actionItems.forEach((item, index) => {
       if (!item.done) items.push({ item: index + 1, text: item.text, ageDays: Number.isNaN(ageDays) ? undefined : ageDays });

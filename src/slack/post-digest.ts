@@ -30,8 +30,7 @@ export async function postDigest(client: webApi.WebClient, channel: string, serv
     id: group.id,
     title: group.title,
     url: urls.get(group.id),
-    // An entry dated in its author's zone can be a day ahead of the digest's zone: not -1 days old.
-    items: group.items.map((item) => ({ ...item, ageDays: item.ageDays === undefined ? undefined : Math.max(0, item.ageDays) })),
+    items: group.items,
   }));
   const head = await postToChannel(client, { channel, ...buildDigestMessage(groups) });
   let items = 0;

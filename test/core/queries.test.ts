@@ -54,6 +54,11 @@ describe("selectOpenItems", () => {
       },
     ]);
   });
+
+  it("counts an entry dated after today (its author's zone is ahead) as 0 days old, not -1", () => {
+    const ages = selectOpenItems(parseLog(log), "2026-01-09")[0]?.items.map((i) => i.ageDays);
+    expect(ages).toEqual([0, 0]);
+  });
 });
 
 describe("filterEntries", () => {
