@@ -75,7 +75,9 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
     receiver = new SocketModeReceiver({
       appToken: config.appToken,
       ...(options.logger === undefined ? { logLevel } : { logger: options.logger }),
-      ...(options.port === undefined ? {} : { customRoutes: [healthz], installerOptions: { port: options.port } }),
+      // apps.connections.open goes to SLACK_API_URL too (GovSlack, tests), with the app token.
+      installerOptions: { clientOptions, ...(options.port === undefined ? {} : { port: options.port }) },
+      ...(options.port === undefined ? {} : { customRoutes: [healthz] }),
     });
   } else {
     if (config.signingSecret === undefined) {

@@ -8,6 +8,8 @@
  * URLs (`respond()`) are served under `/response/<id>`.
  */
 import { createServer } from "node:http";
+import type { WebSocket } from "ws";
+import { WebSocketServer } from "ws";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -30,6 +32,8 @@ export interface FakeSlackChannel {
 export interface FakeSlackOptions {
   /** The bot token that authenticates. Default `xoxb-test`. */
   token?: string;
+  /** The app-level token for Socket Mode (`apps.connections.open`). Default `xapp-test`. */
+  appToken?: string;
   botUserId?: string;
   botId?: string;
   users?: FakeSlackUser[];
@@ -102,6 +106,19 @@ export interface FakeSlack {
   waitForCall(method: string, match?: (call: FakeSlackCall) => boolean, timeoutMs?: number): Promise<FakeSlackCall>;
   reset(): void;
   close(): Promise<void>;
+  /** Socket Mode: the WebSocket Slack would hold open to the app. */
+  readonly socketMode: FakeSocketMode;
+}
+
+/** Slack's side of a Socket Mode connection. */
+export interface FakeSocketMode {
+  /** Resolves once an app has connected and been sent `hello`. */
+  connected(timeoutMs?: number): Promise<void>;
+  /**
+   * Sends an envelope (`slash_commands`, `interactive`, `events_api`) and
+   * resolves with the app's acknowledgement (`{ envelope_id, payload? }`).
+   */
+  send(type: "slash_commands" | "interactive" | "events_api", payload: unknown, options?: { retryAttempt?: number; timeoutMs?: number }): Promise<{ envelope_id: string; payload?: unknown }>;
 }
 
 const JSON_FIELDS = new Set(["blocks", "attachments", "view", "metadata"]);
@@ -210,6 +227,7 @@ const checkMessage = (args: Record<string, unknown>): void => {
 /** Start the fake on an ephemeral port. */
 export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
   const token = options.token ?? "xoxb-test";
+  const appToken = options.appToken ?? "xapp-test";
   const botUserId = options.botUserId ?? "UBOT";
   const botId = options.botId ?? "BBOT";
   const users = new Map((options.users ?? []).map((u) => [u.id, u]));
@@ -408,7 +426,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const fault = faults.findIndex((f) => f.method === method);
     try {
       if (bearer === undefined) throw new SlackError("not_authed");
-      if (bearer !== token) throw new SlackError("invalid_auth");
+      if (method === "apps.connections.open") {
+        // The one method that takes the app-level token.
+        if (bearer !== appToken) throw new SlackError("invalid_auth");
+      } else if (bearer !== token) {
+        throw new SlackError("invalid_auth");
+      }
       if (fault >= 0) {
         const [removed] = faults.splice(fault, 1);
         throw new SlackError(removed?.error ?? "internal_error");
@@ -439,6 +462,69 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const base = `http://127.0.0.1:${port}`;
+
+  // Socket Mode: apps.connections.open hands out this URL; Slack then sends `hello` and envelopes.
+  methods["apps.connections.open"] = () => ({ url: `ws://127.0.0.1:${port}/socket-mode` });
+  const sockets = new WebSocketServer({ noServer: true });
+  let socket: WebSocket | undefined;
+  let socketWaiters: (() => void)[] = [];
+  const acks = new Map<string, (ack: { envelope_id: string; payload?: unknown }) => void>();
+  let envelopeCounter = 0;
+  server.on("upgrade", (req, stream, head) => {
+    if (new URL(req.url ?? "/", base).pathname !== "/socket-mode") {
+      stream.destroy();
+      return;
+    }
+    sockets.handleUpgrade(req, stream, head, (ws) => {
+      socket = ws;
+      ws.on("message", (data: Buffer) => {
+        const ack = JSON.parse(data.toString()) as { envelope_id?: string; payload?: unknown };
+        if (ack.envelope_id !== undefined) acks.get(ack.envelope_id)?.({ ...ack, envelope_id: ack.envelope_id });
+      });
+      ws.send(JSON.stringify({ type: "hello", num_connections: 1, debug_info: { host: "fake" }, connection_info: { app_id: "A1" } }));
+      for (const waiter of socketWaiters) waiter();
+      socketWaiters = [];
+    });
+  });
+  const socketMode: FakeSocketMode = {
+    connected(timeoutMs = 5000) {
+      if (socket !== undefined) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error("fake Slack: no Socket Mode connection")), timeoutMs);
+        socketWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    },
+    send(type, payload, sendOptions = {}) {
+      const open = socket;
+      if (open === undefined) return Promise.reject(new Error("fake Slack: no Socket Mode connection"));
+      envelopeCounter += 1;
+      const envelopeId = `envelope-${envelopeCounter}`;
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          acks.delete(envelopeId);
+          reject(new Error(`fake Slack: envelope ${envelopeId} was not acknowledged`));
+        }, sendOptions.timeoutMs ?? 3000);
+        acks.set(envelopeId, (ack) => {
+          clearTimeout(timer);
+          acks.delete(envelopeId);
+          resolve(ack);
+        });
+        open.send(
+          JSON.stringify({
+            envelope_id: envelopeId,
+            type,
+            payload,
+            accepts_response_payload: type !== "events_api",
+            retry_attempt: sendOptions.retryAttempt ?? 0,
+            retry_reason: sendOptions.retryAttempt ? "timeout" : "",
+          }),
+        );
+      });
+    },
+  };
 
   const fake: FakeSlack = {
     url: `${base}/api/`,
@@ -527,8 +613,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       responses = [];
       faults = [];
     },
+    socketMode,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        for (const client of sockets.clients) client.terminate();
+        sockets.close();
         server.closeAllConnections();
         server.close((error) => (error === undefined ? resolve() : reject(error)));
       }),
