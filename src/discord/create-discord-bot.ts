@@ -1,0 +1,115 @@
+import { once } from "node:events";
+import { Client, Events, GatewayDispatchEvents, GatewayIntentBits, Partials } from "discord.js";
+import type { GatewayDispatchPayload, Interaction } from "discord.js";
+import type { DiscordConfig } from "../config.js";
+import type { Clock, LogService } from "../services/log-service.js";
+import { systemClock } from "../services/log-service.js";
+import { createRecentKeys } from "../slack/recent-keys.js";
+import { messageOf } from "../error-details.js";
+import type { DiscordBotContext, DiscordLogger } from "./bot-context.js";
+import { buildCommands, FINDINGS_COMMAND, LOG_AS_FINDING_COMMAND, LOG_FINDING_COMMAND } from "./build-commands.js";
+import { NO_PINGS } from "./build-messages.js";
+import { handleFindingsCommand } from "./handle-findings-command.js";
+import { openFindingModal, openFindingModalFromMessage, submitFinding } from "./handle-log-finding.js";
+import { handleReaction } from "./handle-reactions.js";
+import type { DigestPosted } from "./post-digest.js";
+import { postDigest } from "./post-digest.js";
+
+export { postDigest } from "./post-digest.js";
+export type { DigestPosted } from "./post-digest.js";
+export type { DiscordLogger } from "./bot-context.js";
+
+export interface DiscordBotOptions {
+  config: DiscordConfig;
+  service: LogService;
+  clock?: Clock;
+  logger?: DiscordLogger;
+  /** Where the scheduled digest goes; the composition root schedules `postScheduledDigest`. */
+  digestChannel?: string | undefined;
+}
+
+export interface DiscordBot {
+  client: Client;
+  /** Logs in, waits for the guilds, and registers the commands (in the guild when configured: instant; otherwise globally). */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Posts the digest in `channelId`. @throws StoreError, DiscordAPIError */
+  postDigest(channelId: string): Promise<DigestPosted>;
+  /** Posts the digest in `digestChannel`; undefined when none is configured. */
+  postScheduledDigest(): Promise<DigestPosted | undefined>;
+}
+
+const consoleLogger: DiscordLogger = {
+  info: (message) => console.info(`[discord] ${message}`),
+  warn: (message) => console.warn(`[discord] ${message}`),
+  error: (message) => console.error(`[discord] ${message}`),
+};
+
+/**
+ * The Discord bot on the discord.js client: `/log-finding`, the `Log as
+ * finding` message command, the modal, ✅ reactions and `/findings`, over the
+ * log service. `config.apiUrl` replaces Discord's REST base (the gateway URL
+ * comes from `GET /gateway/bot`, as always).
+ */
+export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
+  const { config, service } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? consoleLogger;
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions],
+    partials: [Partials.Message, Partials.Reaction, Partials.User, Partials.Channel],
+    allowedMentions: NO_PINGS,
+    ...(config.apiUrl === undefined ? {} : { rest: { api: config.apiUrl } }),
+  });
+  const bot: DiscordBotContext = {
+    client,
+    service,
+    clock,
+    logger,
+    interactions: createRecentKeys(clock),
+    submissions: createRecentKeys(clock),
+  };
+
+  client.on(Events.InteractionCreate, (interaction) => {
+    void handleInteraction(bot, interaction).catch((error: unknown) => logger.error(`handling an interaction failed: ${messageOf(error)}`));
+  });
+  client.on(Events.Raw, (packet: GatewayDispatchPayload) => {
+    if (packet.t === GatewayDispatchEvents.MessageReactionAdd) void handleReaction(bot, true, packet.d);
+    else if (packet.t === GatewayDispatchEvents.MessageReactionRemove) void handleReaction(bot, false, packet.d);
+  });
+  client.on(Events.Error, (error) => logger.error(`discord.js: ${error.message}`));
+
+  return {
+    client,
+    async start() {
+      const ready = once(client, Events.ClientReady);
+      await client.login(config.token);
+      await ready;
+      const commands = buildCommands(service.categories);
+      if (config.guildId === undefined) await client.application?.commands.set(commands);
+      else await client.application?.commands.set(commands, config.guildId);
+      logger.info(`logged in as ${client.user?.tag ?? "?"}; commands registered ${config.guildId === undefined ? "globally" : `in guild ${config.guildId}`}`);
+    },
+    async stop() {
+      await client.destroy();
+    },
+    postDigest: (channelId) => postDigest(client, channelId, service),
+    async postScheduledDigest() {
+      if (options.digestChannel === undefined) return undefined;
+      return postDigest(client, options.digestChannel, service);
+    },
+  };
+}
+
+async function handleInteraction(bot: DiscordBotContext, interaction: Interaction): Promise<void> {
+  // Discord does not redeliver interactions, but a reconnecting gateway can replay one: answer it once.
+  if (bot.interactions.seen(interaction.id)) return;
+  if (interaction.isChatInputCommand()) {
+    if (interaction.commandName === LOG_FINDING_COMMAND) await openFindingModal(interaction, bot);
+    else if (interaction.commandName === FINDINGS_COMMAND) await handleFindingsCommand(interaction, bot);
+  } else if (interaction.isMessageContextMenuCommand()) {
+    if (interaction.commandName === LOG_AS_FINDING_COMMAND) await openFindingModalFromMessage(interaction, bot);
+  } else if (interaction.isModalSubmit()) {
+    await submitFinding(interaction, bot);
+  }
+}

@@ -1,0 +1,32 @@
+import { MessageFlags } from "discord.js";
+import type { ChatInputCommandInteraction } from "discord.js";
+import { messageOf } from "../error-details.js";
+import type { DiscordBotContext } from "./bot-context.js";
+import { buildFindingsList, NO_PINGS } from "./build-messages.js";
+import { escapeDiscordText, truncate } from "./escape-discord-text.js";
+import { postDigest } from "./post-digest.js";
+
+/** `/findings open | search words | digest`: lists answered to the asker only; the digest posted in the channel. */
+export async function handleFindingsCommand(interaction: ChatInputCommandInteraction, bot: DiscordBotContext): Promise<void> {
+  const { service } = bot;
+  const sub = interaction.options.getSubcommand(true);
+  // Reading the log can take longer than the 3 s Discord gives the first answer.
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const tell = (content: string) => interaction.editReply({ content: truncate(content, 2000), allowedMentions: NO_PINGS });
+  try {
+    if (sub === "open") {
+      await tell(buildFindingsList("Open findings", await service.list({ open: true })));
+    } else if (sub === "search") {
+      const words = interaction.options.getString("words", true).trim();
+      await tell(buildFindingsList(`Findings matching “${words}”`, await service.list({ search: words })));
+    } else if (sub === "digest") {
+      const result = await postDigest(bot.client, interaction.channelId, service);
+      await tell(result.posted ? `Posted the digest: ${result.items} open action item${result.items === 1 ? "" : "s"}.` : "Nothing open: every action item is checked off.");
+    } else {
+      await tell("Try `/findings open`, `/findings search` or `/findings digest`.");
+    }
+  } catch (error) {
+    bot.logger.error(`/findings ${sub} failed: ${messageOf(error)}`);
+    await tell(`Sorry, I could not do that: ${escapeDiscordText(messageOf(error))}`);
+  }
+}
