@@ -105,7 +105,7 @@ async function handleInteraction(bot: DiscordBotContext, interaction: Interactio
   // Discord does not redeliver interactions, but a reconnecting gateway can replay one: answer it once.
   if (bot.interactions.seen(interaction.id)) return;
   if (interaction.isChatInputCommand()) {
-    if (interaction.commandName === LOG_FINDING_COMMAND) await openFindingModal(interaction, bot);
+    if (interaction.commandName === LOG_FINDING_COMMAND) await openFindingModal(interaction);
     else if (interaction.commandName === FINDINGS_COMMAND) await handleFindingsCommand(interaction, bot);
   } else if (interaction.isMessageContextMenuCommand()) {
     if (interaction.commandName === LOG_AS_FINDING_COMMAND) await openFindingModalFromMessage(interaction, bot);

@@ -16,13 +16,12 @@ import { sendableChannel } from "./post-digest.js";
 const EPHEMERAL = MessageFlags.Ephemeral;
 
 /** `/log-finding category status`: answers with the form at once (the 3 s deadline). */
-export async function openFindingModal(interaction: ChatInputCommandInteraction, bot: DiscordBotContext): Promise<void> {
+export async function openFindingModal(interaction: ChatInputCommandInteraction): Promise<void> {
   const category = interaction.options.getString("category", true);
   const status = interaction.options.getString("status", true);
   await interaction.showModal(
     buildFindingModal({ context: { category, status, channel: interaction.channelId, message: undefined } }),
   );
-  void bot;
 }
 
 /**
