@@ -111,19 +111,54 @@ export function createLocalGitStore(options: LocalGitStoreOptions): LogStore {
 
     const staged = await stagedEntry(topLevel, logPath, gitOptions);
     const author = formatAuthor(commit.author);
+    // A process that dies between writing the file and committing it leaves this note: the next writer commits the file.
+    const pending: PendingCommit = { path: logPath, version, message: commit.message, author };
+    await writeFile(pendingPathIn(gitDir), JSON.stringify(pending));
     await replaceFile(absPath, bytes, previous);
     try {
-      // `git commit -- <path>` takes a tracked file's content from the work tree; a new file must be added first.
-      if (!staged) await retryOnIndexLock(gitDir, () => git(["add", "--", logPath], topLevel));
-      const args = ["commit", "--quiet", "-m", commit.message];
-      if (author) args.push(`--author=${author}`);
-      await retryOnIndexLock(gitDir, () => git([...args, "--", logPath], topLevel));
+      await commitFile(topLevel, gitDir, staged !== undefined, commit.message, author);
     } catch (error) {
       const failure = await explainCommitFailure(error, topLevel, gitDir, author !== undefined, gitOptions);
       await undoWrite(absPath, previous, topLevel, logPath, staged, failure);
+      await unlink(pendingPathIn(gitDir)).catch(ignoreMissing);
       throw failure;
     }
+    await unlink(pendingPathIn(gitDir)).catch(ignoreMissing);
     return { version, commit: await headSha(topLevel, gitOptions) };
+  }
+
+  async function commitFile(topLevel: string, gitDir: string, tracked: boolean, message: string, author: string | undefined): Promise<void> {
+    // `git commit -- <path>` takes a tracked file's content from the work tree; a new file must be added first.
+    if (!tracked) await retryOnIndexLock(gitDir, () => git(["add", "--", logPath], topLevel));
+    const args = ["commit", "--quiet", "-m", message];
+    if (author) args.push(`--author=${author}`);
+    await retryOnIndexLock(gitDir, () => git([...args, "--", logPath], topLevel));
+  }
+
+  /**
+   * Finishes a write whose process died after replacing the file and before
+   * committing it: when the file still holds exactly what was written and the
+   * commit is missing, commit it with the message it was meant to have.
+   */
+  async function recoverPending(): Promise<void> {
+    const { topLevel, gitDir, absPath } = await checkout();
+    let pending: PendingCommit;
+    try {
+      pending = JSON.parse(await readFile(pendingPathIn(gitDir), "utf8")) as PendingCommit;
+    } catch (error) {
+      if (errorCode(error) === "ENOENT") return;
+      await unlink(pendingPathIn(gitDir)).catch(ignoreMissing);
+      return;
+    }
+    if (pending.path === logPath) {
+      const bytes = await readBytes(absPath);
+      const current = bytes === undefined ? undefined : blobSha(bytes);
+      if (current === pending.version && (await committedBlob(topLevel, logPath, gitOptions)) !== current) {
+        const staged = await stagedEntry(topLevel, logPath, gitOptions);
+        await commitFile(topLevel, gitDir, staged !== undefined, pending.message, pending.author);
+      }
+    }
+    await unlink(pendingPathIn(gitDir)).catch(ignoreMissing);
   }
 
   async function undoWrite(
@@ -198,7 +233,14 @@ export function createLocalGitStore(options: LocalGitStoreOptions): LogStore {
 
     async withLock<T>(fn: () => Promise<T>): Promise<T> {
       const { gitDir } = await checkout();
-      return withFileLock(lockPathIn(gitDir), fn, { timeoutMs: options.lockTimeoutMs });
+      return withFileLock(
+        lockPathIn(gitDir),
+        async () => {
+          await recoverPending();
+          return fn();
+        },
+        { timeoutMs: options.lockTimeoutMs },
+      );
     },
 
     entryUrl(id: string): string | undefined {
@@ -296,6 +338,18 @@ async function findCheckout(repoDir: string, logPath: string, options: GitComman
 
 function lockPathIn(gitDir: string): string {
   return join(gitDir, "research-log.lock");
+}
+
+/** What a write meant to commit, kept until the commit is made. */
+interface PendingCommit {
+  path: string;
+  version: string;
+  message: string;
+  author: string | undefined;
+}
+
+function pendingPathIn(gitDir: string): string {
+  return join(gitDir, "research-log.pending.json");
 }
 
 /**

@@ -95,6 +95,41 @@ describe("createLocalGitStore: read and write", () => {
   });
 });
 
+describe("createLocalGitStore: a writer that died before committing", () => {
+  /** What a process leaves when it dies between replacing the file and `git commit`. */
+  async function dieBeforeCommit(repo: TempGitRepo, text: string, message: string): Promise<void> {
+    await repo.writeFile(LOG, text);
+    const version = (await repo.git("hash-object", LOG)).trim();
+    await writeFile(join(repo.dir, ".git/research-log.pending.json"), JSON.stringify({ path: LOG, version, message }));
+  }
+
+  it("has its write committed, with its message, by the next writer", async () => {
+    const { repo, store } = await setup({ initialCommit: true });
+    await dieBeforeCommit(repo, "# Research Log\n\n## 2026-01-20 Crashed\n", "docs: log finding - Crashed");
+    const seen = await store.withLock(async () => (await store.read()).text);
+    expect(seen).toContain("Crashed");
+    expect(await repo.git("log", "-1", "--format=%s")).toBe("docs: log finding - Crashed\n");
+    expect(await repo.git("status", "--porcelain")).toBe("");
+    await expect(stat(join(repo.dir, ".git/research-log.pending.json"))).rejects.toThrow();
+  });
+
+  it("commits nothing when the file was changed again since (the note is stale)", async () => {
+    const { repo, store } = await setup({ initialCommit: true });
+    await dieBeforeCommit(repo, "# Research Log\n\n## 2026-01-20 Crashed\n", "docs: log finding - Crashed");
+    await repo.writeFile(LOG, "# Research Log\n\nedited by hand\n");
+    const before = await commitCount(repo);
+    await store.withLock(async () => undefined);
+    expect(await commitCount(repo)).toBe(before);
+    await expect(stat(join(repo.dir, ".git/research-log.pending.json"))).rejects.toThrow();
+  });
+
+  it("leaves no note behind after a normal write", async () => {
+    const { repo, store } = await setup();
+    await store.withLock(() => store.write("x\n", undefined, { message: "m" }));
+    await expect(stat(join(repo.dir, ".git/research-log.pending.json"))).rejects.toThrow();
+  });
+});
+
 describe("createLocalGitStore: conflicts", () => {
   it("refuses a write against a stale version and changes nothing", async () => {
     const { repo, store } = await setup();
