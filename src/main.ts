@@ -6,11 +6,11 @@ import type { LogStore } from "./store/log-store.js";
 import { messageOf } from "./error-details.js";
 
 export interface Running {
-  /** Stops the bots and the digest schedule. */
+  /** Stops the bots and the digest schedules. */
   stop(): Promise<void>;
   /** Slack's HTTP port, when the Slack bot listens on one. */
   slackPort: number | undefined;
-  digest: DigestSchedule | undefined;
+  digests: DigestSchedule[];
 }
 
 export interface ServeIo {
@@ -18,51 +18,67 @@ export interface ServeIo {
 }
 
 /**
- * Starts the chat bots the configuration enables, and the digest schedule.
- * Returns a handle to stop them; the CLI's `serve` keeps it until a signal.
+ * Starts the chat bots the configuration enables (Slack, Discord or both,
+ * over one log service) and their digest schedules. Returns a handle to stop
+ * them; the CLI's `serve` keeps it until a signal.
  *
- * @throws Error when nothing is configured to serve.
+ * @throws Error when nothing is configured to serve, or a bot cannot start.
  */
 export async function startBots(config: Config, service: LogService, store: LogStore, io: ServeIo): Promise<Running> {
-  if (config.slack === undefined) {
+  if (config.slack === undefined && config.discord === undefined) {
     throw new Error(
-      config.discord === undefined
-        ? "nothing to serve: set SLACK_BOT_TOKEN (with SLACK_APP_TOKEN for Socket Mode, or SLACK_SIGNING_SECRET for HTTP mode)"
-        : "the Discord bot is not available in this version yet: set SLACK_BOT_TOKEN to run the Slack bot",
+      "nothing to serve: set SLACK_BOT_TOKEN (with SLACK_APP_TOKEN for Socket Mode, or SLACK_SIGNING_SECRET for HTTP mode), or DISCORD_TOKEN and DISCORD_APPLICATION_ID",
     );
   }
-  if (config.discord !== undefined) io.log("research-log: DISCORD_TOKEN is set, but the Discord bot is not available in this version yet");
-
-  // Bolt is loaded only for serve: the CLI's other commands start faster without it.
-  const { createSlackBot, postDigest } = await import("./slack/create-slack-bot.js");
-  const slack = createSlackBot({ config: config.slack, service, port: config.port });
-  await slack.start();
-  const mode = config.slack.appToken === undefined ? `HTTP mode on port ${slack.port ?? config.port}` : "Socket Mode";
-  io.log(`research-log: Slack bot running (${mode}); log: ${store.description}`);
-
-  let digest: DigestSchedule | undefined;
-  const channel = config.digest.slackChannel;
-  if (channel !== undefined) {
-    digest = scheduleDigest({
+  const stops: (() => Promise<void>)[] = [];
+  const digests: DigestSchedule[] = [];
+  const schedule = (platform: string, post: () => Promise<{ posted: boolean; items: number } | undefined>): void => {
+    const digest = scheduleDigest({
       pattern: config.digest.cron,
       timeZone: config.digest.timeZone,
       post: async () => {
-        const result = await postDigest(slack.app.client, channel, service);
-        io.log(`research-log: digest ${result.posted ? `posted (${result.items} items)` : "skipped: nothing open"}`);
+        const result = await post();
+        io.log(`research-log: ${platform} digest ${result?.posted === true ? `posted (${result.items} items)` : "skipped: nothing open"}`);
       },
-      onError: (error) => io.log(`research-log: the digest failed: ${messageOf(error)}`),
+      onError: (error) => io.log(`research-log: the ${platform} digest failed: ${messageOf(error)}`),
     });
-    io.log(`research-log: digest "${config.digest.cron}" (${config.digest.timeZone}), next ${digest.nextRun()?.toISOString() ?? "never"}`);
+    digests.push(digest);
+    io.log(`research-log: ${platform} digest "${config.digest.cron}" (${config.digest.timeZone}), next ${digest.nextRun()?.toISOString() ?? "never"}`);
+  };
+  const stopAll = async (): Promise<void> => {
+    for (const digest of digests) digest.stop();
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+
+  let slackPort: number | undefined;
+  try {
+    if (config.slack !== undefined) {
+      // The SDKs are loaded only for serve: the CLI's other commands start faster without them.
+      const { createSlackBot, postDigest } = await import("./slack/create-slack-bot.js");
+      const slack = createSlackBot({ config: config.slack, service, port: config.port });
+      await slack.start();
+      stops.push(() => slack.stop());
+      slackPort = slack.port;
+      const mode = config.slack.appToken === undefined ? `HTTP mode on port ${slack.port ?? config.port}` : "Socket Mode";
+      io.log(`research-log: Slack bot running (${mode}); log: ${store.description}`);
+      const channel = config.digest.slackChannel;
+      if (channel !== undefined) schedule("Slack", () => postDigest(slack.app.client, channel, service));
+    }
+    if (config.discord !== undefined) {
+      const { createDiscordBot } = await import("./discord/create-discord-bot.js");
+      const discord = createDiscordBot({ config: config.discord, service, digestChannel: config.digest.discordChannel });
+      await discord.start();
+      stops.push(() => discord.stop());
+      const where = config.discord.guildId === undefined ? "commands registered globally" : `commands registered in guild ${config.discord.guildId}`;
+      io.log(`research-log: Discord bot running (${where}); log: ${store.description}`);
+      if (config.digest.discordChannel !== undefined) schedule("Discord", () => discord.postScheduledDigest());
+    }
+  } catch (error) {
+    await stopAll();
+    throw error;
   }
 
-  return {
-    slackPort: slack.port,
-    digest,
-    async stop() {
-      digest?.stop();
-      await slack.stop();
-    },
-  };
+  return { slackPort, digests, stop: stopAll };
 }
 
 /** `research-log serve`: runs the bots until SIGINT or SIGTERM. Returns the exit code. */

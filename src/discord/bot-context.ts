@@ -1,6 +1,6 @@
 import type { Client } from "discord.js";
 import type { Clock, LogService } from "../services/log-service.js";
-import type { RecentKeys } from "../slack/recent-keys.js";
+import type { RecentKeys } from "../services/recent-keys.js";
 
 /** Where the Discord bot reports what goes wrong in the background. */
 export interface DiscordLogger {

@@ -4,7 +4,7 @@ import type { GatewayDispatchPayload, Interaction } from "discord.js";
 import type { DiscordConfig } from "../config.js";
 import type { Clock, LogService } from "../services/log-service.js";
 import { systemClock } from "../services/log-service.js";
-import { createRecentKeys } from "../slack/recent-keys.js";
+import { createRecentKeys } from "../services/recent-keys.js";
 import { messageOf } from "../error-details.js";
 import type { DiscordBotContext, DiscordLogger } from "./bot-context.js";
 import { buildCommands, FINDINGS_COMMAND, LOG_AS_FINDING_COMMAND, LOG_FINDING_COMMAND } from "./build-commands.js";

@@ -1,7 +1,7 @@
 import type { Logger } from "@slack/bolt";
 import type { SlackConfig } from "../config.js";
 import type { Clock, LogService } from "../services/log-service.js";
-import type { RecentKeys } from "./recent-keys.js";
+import type { RecentKeys } from "../services/recent-keys.js";
 
 /** What the listeners share: the service, the allow-lists, and what this process has already handled. */
 export interface BotContext {

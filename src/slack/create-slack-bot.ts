@@ -6,7 +6,7 @@ import type { SlackConfig } from "../config.js";
 import type { Clock, LogService } from "../services/log-service.js";
 import { systemClock } from "../services/log-service.js";
 import type { BotContext } from "./bot-context.js";
-import { createRecentKeys } from "./recent-keys.js";
+import { createRecentKeys } from "../services/recent-keys.js";
 import { registerFindingsCommand } from "./register-findings-command.js";
 import { registerLogFinding } from "./register-log-finding.js";
 import { registerReactions } from "./register-reactions.js";

@@ -13,6 +13,7 @@ import { startFakeGitHub } from "../support/fake-github.js";
 import type { FakeSlack } from "../support/fake-slack.js";
 import { startFakeSlack } from "../support/fake-slack.js";
 import { sendToBot, slashCommandBody } from "../support/slack-factories.js";
+import { startFakeDiscord } from "../support/fake-discord.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const bin = join(root, "dist/src/cli/main.js");
@@ -109,6 +110,40 @@ describe("research-log serve", () => {
     expect(served.output()).not.toContain(GITHUB_TOKEN);
     expect(served.output()).not.toContain(slack.token);
     expect(served.output()).not.toContain(SECRET);
+  });
+
+  it("runs the Discord bot beside the Slack bot (Socket Mode) on one log, with a digest on each", async () => {
+    const { slack, github } = await fakes();
+    const discord = await startFakeDiscord();
+    cleanups.push(() => discord.close());
+    const served = serve({
+      SLACK_BOT_TOKEN: slack.token,
+      SLACK_APP_TOKEN: "xapp-test",
+      SLACK_API_URL: slack.url,
+      DISCORD_TOKEN: discord.token,
+      DISCORD_APPLICATION_ID: discord.applicationId,
+      DISCORD_GUILD_ID: discord.guildId,
+      DISCORD_API_URL: discord.apiUrl,
+      GITHUB_REPO: `${github.owner}/${github.repo}`,
+      GITHUB_TOKEN,
+      GITHUB_API_URL: github.url,
+      PORT: "0",
+      DIGEST_CRON: "*/2 * * * * *",
+      DIGEST_SLACK_CHANNEL: "C900",
+      DIGEST_DISCORD_CHANNEL: discord.channelId,
+    });
+    await waitForOutput(served, /Slack bot running \(Socket Mode\)/);
+    await waitForOutput(served, /Discord bot running \(commands registered in guild/);
+    await slack.socketMode.connected();
+    expect(discord.requestsTo("PUT", new RegExp(`/applications/${discord.applicationId}/guilds/${discord.guildId}/commands`))).toHaveLength(1);
+
+    // Both digests come from the same log: the seed's two open items.
+    await slack.waitFor((fake) => fake.messages.filter((m) => m.channel === "C900").length >= 3, 10_000);
+    await waitForOutput(served, /Discord digest posted \(2 items\)/, 10_000);
+
+    served.child.kill("SIGTERM");
+    expect(await served.exit).toBe(0);
+    expect(served.output()).not.toContain(discord.token);
   });
 
   it("refuses to start with one message per bad variable, naming it", async () => {

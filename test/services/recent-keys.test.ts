@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isAllowed } from "../../src/slack/is-allowed.js";
-import { createRecentKeys } from "../../src/slack/recent-keys.js";
+import { createRecentKeys } from "../../src/services/recent-keys.js";
 
 describe("createRecentKeys", () => {
   it("reports a key seen within the time-to-live, and forgets after it or on request", () => {
