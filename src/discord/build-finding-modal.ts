@@ -1,7 +1,8 @@
 import { LabelBuilder, ModalBuilder, TextInputBuilder, TextInputStyle } from "discord.js";
 import type { APIModalInteractionResponseCallbackData } from "discord.js";
-import type { FieldError, FindingField, FindingInput } from "../core/types.js";
+import type { FieldError, FindingInput } from "../core/types.js";
 import { truncate } from "./escape-discord-text.js";
+import { FIELD_LABELS } from "../core/normalize-finding.js";
 
 /** Custom ids of the modal's text inputs. */
 export const FINDING_INPUT_IDS = {
@@ -12,17 +13,8 @@ export const FINDING_INPUT_IDS = {
   actionItems: "action_items",
 } as const;
 
-/** Labels, as the Slack modal has them. */
-export const FINDING_LABELS: Record<FindingField, string> = {
-  date: "Date",
-  title: "Title",
-  category: "Category",
-  status: "Status",
-  related: "Related",
-  finding: "Finding",
-  impact: "Impact",
-  actionItems: "Action Items",
-};
+/** Labels, as the Slack modal and the CLI's messages have them. */
+export const FINDING_LABELS = FIELD_LABELS;
 
 /** Discord's limit on a modal's components. */
 export const MAX_MODAL_COMPONENTS = 5;

@@ -2,6 +2,7 @@ import type { APIEmbed, MessageMentionOptions } from "discord.js";
 import type { Status } from "../core/types.js";
 import { escapeDiscordText, truncate } from "./escape-discord-text.js";
 import { formatMarker } from "./message-marker.js";
+import type { EntrySummary } from "../services/log-service.js";
 
 /** On every message the bot sends: nothing it writes pings anyone. */
 export const NO_PINGS: MessageMentionOptions = { parse: [] };
@@ -154,15 +155,8 @@ export function buildEditReply(options: { userId: string; kind: EditKind; what: 
   return { content: `<@${options.userId}> ${action}${commit}`, embeds: [], allowedMentions: NO_PINGS };
 }
 
-/** A summary of entries for `/findings open` and `/findings search`. */
-export interface ListedEntry {
-  title: string;
-  category: string | undefined;
-  status: string | undefined;
-  url: string | undefined;
-  date: string | undefined;
-  actionItems: { done: boolean }[];
-}
+/** What `/findings open` and `/findings search` show of an entry. */
+export type ListedEntry = Pick<EntrySummary, "title" | "category" | "status" | "url" | "date" | "actionItems">;
 
 /** The ephemeral answer to `/findings open` and `/findings search`, within Discord's 2000 characters. */
 export function buildFindingsList(heading: string, entries: readonly ListedEntry[]): string {

@@ -1,4 +1,5 @@
 import { escapeSlackText, slackLink, truncate } from "./escape-slack-text.js";
+import type { EntrySummary } from "../services/log-service.js";
 
 /** What `/findings` and `/findings help` answer. */
 export const FINDINGS_USAGE = [
@@ -9,15 +10,8 @@ export const FINDINGS_USAGE = [
   "Log a new one with `/log-finding [title]`, or the *Log as finding* message shortcut.",
 ].join("\n");
 
-/** A summary of entries for `/findings open` and `/findings search`. */
-export interface ListedEntry {
-  title: string;
-  category: string | undefined;
-  status: string | undefined;
-  url: string | undefined;
-  date: string | undefined;
-  actionItems: { done: boolean }[];
-}
+/** What `/findings open` and `/findings search` show of an entry. */
+export type ListedEntry = Pick<EntrySummary, "title" | "category" | "status" | "url" | "date" | "actionItems">;
 
 const MAX_LISTED = 25;
 

@@ -129,7 +129,7 @@ describe("replies", () => {
   it("lists findings, escaped, with open item counts", () => {
     expect(
       buildFindingsList("Open findings", [
-        { title: "A & B", category: "Data", status: "Open", url: "https://x.test/#a", date: "2026-01-20", actionItems: [{ done: false }, { done: true }] },
+        { title: "A & B", category: "Data", status: "Open", url: "https://x.test/#a", date: "2026-01-20", actionItems: [{ text: "a", done: false }, { text: "b", done: true }] },
       ]),
     ).toBe("Open findings (1):\n• *<https://x.test/#a|A &amp; B>* — 2026-01-20 · Data · Open · 1 open item");
     expect(buildFindingsList("Open findings", [])).toBe("Open findings: none.");
