@@ -56,7 +56,9 @@ export async function startBots(config: Config, service: LogService, store: LogS
       // The SDKs are loaded only for serve: the CLI's other commands start faster without them.
       const { createSlackBot, postDigest } = await import("./slack/create-slack-bot.js");
       const slack = createSlackBot({ config: config.slack, service, port: config.port });
-      await slack.start();
+      await slack.start().catch((error: unknown) => {
+        throw new Error(`the Slack bot could not start: ${messageOf(error)} (check SLACK_BOT_TOKEN, SLACK_APP_TOKEN and SLACK_API_URL)`, { cause: error });
+      });
       stops.push(() => slack.stop());
       slackPort = slack.port;
       const mode = config.slack.appToken === undefined ? `HTTP mode on port ${slack.port ?? config.port}` : "Socket Mode";
@@ -67,7 +69,11 @@ export async function startBots(config: Config, service: LogService, store: LogS
     if (config.discord !== undefined) {
       const { createDiscordBot } = await import("./discord/create-discord-bot.js");
       const discord = createDiscordBot({ config: config.discord, service, digestChannel: config.digest.discordChannel });
-      await discord.start();
+      await discord.start().catch((error: unknown) => {
+        throw new Error(`the Discord bot could not start: ${messageOf(error)} (check DISCORD_TOKEN, DISCORD_APPLICATION_ID and DISCORD_GUILD_ID)`, {
+          cause: error,
+        });
+      });
       stops.push(() => discord.stop());
       const where = config.discord.guildId === undefined ? "commands registered globally" : `commands registered in guild ${config.discord.guildId}`;
       io.log(`research-log: Discord bot running (${where}); log: ${store.description}`);

@@ -96,7 +96,12 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
     receiver,
     clientOptions,
     ...(options.logger === undefined ? { logLevel } : { logger: options.logger }),
-    ...(options.identity === undefined ? {} : { botId: options.identity.botId, botUserId: options.identity.botUserId }),
+    // auth.test runs in start() (app.init()), where a revoked token is an error the caller can catch,
+    // not an unhandled rejection from the constructor; with the ids known it is skipped.
+    deferInitialization: true,
+    ...(options.identity === undefined
+      ? {}
+      : { botId: options.identity.botId, botUserId: options.identity.botUserId, tokenVerificationEnabled: false }),
   });
 
   const bot: BotContext = {
@@ -121,6 +126,7 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
       return port;
     },
     async start() {
+      await app.init();
       if (socketMode) {
         await app.start();
         port = options.port;

@@ -156,6 +156,40 @@ describe("research-log serve", () => {
     expect(output).not.toContain("not-a-bot-token");
   });
 
+  it("names the token to check when Slack refuses it, and exits 2", async () => {
+    const { slack, github } = await fakes();
+    const served = serve({
+      SLACK_BOT_TOKEN: "xoxb-revoked-token",
+      SLACK_APP_TOKEN: "xapp-test",
+      SLACK_API_URL: slack.url,
+      GITHUB_REPO: `${github.owner}/${github.repo}`,
+      GITHUB_TOKEN,
+      GITHUB_API_URL: github.url,
+      PORT: "0",
+    });
+    expect(await served.exit).toBe(2);
+    expect(served.output()).toMatch(/the Slack bot could not start: .*invalid_auth.*check SLACK_BOT_TOKEN/);
+    expect(served.output()).not.toContain("xoxb-revoked-token");
+  });
+
+  it("names the variables to check when Discord refuses the token, and exits 2", async () => {
+    const { github } = await fakes();
+    const discord = await startFakeDiscord();
+    cleanups.push(() => discord.close());
+    const served = serve({
+      DISCORD_TOKEN: "revoked.discord.token",
+      DISCORD_APPLICATION_ID: discord.applicationId,
+      DISCORD_GUILD_ID: discord.guildId,
+      DISCORD_API_URL: discord.apiUrl,
+      GITHUB_REPO: `${github.owner}/${github.repo}`,
+      GITHUB_TOKEN,
+      GITHUB_API_URL: github.url,
+    });
+    expect(await served.exit).toBe(2);
+    expect(served.output()).toMatch(/the Discord bot could not start: .*check DISCORD_TOKEN/);
+    expect(served.output()).not.toContain("revoked.discord.token");
+  });
+
   it("says what to set when no bot is configured", async () => {
     const served = serve({ GITHUB_REPO: "acme/research", GITHUB_TOKEN });
     expect(await served.exit).toBe(2);
