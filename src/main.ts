@@ -90,6 +90,8 @@ export async function startBots(config: Config, service: LogService, store: LogS
 /** `research-log serve`: runs the bots until SIGINT or SIGTERM. Returns the exit code. */
 export async function serve(config: Config, service: LogService, store: LogStore): Promise<number> {
   const io: ServeIo = { log: (line) => process.stderr.write(`${line}\n`) };
+  // A bug in one handler must not end the process while other writes are in flight: say so and go on.
+  process.on("unhandledRejection", (reason) => io.log(`research-log: unexpected error (please report it): ${messageOf(reason)}`));
   let running: Running;
   try {
     running = await startBots(config, service, store, io);
