@@ -7,18 +7,15 @@ import type { DiscordConfig } from "../../src/config.js";
 import type { DiscordBot } from "../../src/discord/create-discord-bot.js";
 import { createDiscordBot } from "../../src/discord/create-discord-bot.js";
 import type { Clock, LogService } from "../../src/services/log-service.js";
-import { createLogService } from "../../src/services/log-service.js";
-import { createGitHubClient, createGitHubStore } from "../../src/store/github.js";
 import type { FakeDiscord } from "../support/fake-discord.js";
 import { startFakeDiscord } from "../support/fake-discord.js";
 import type { FakeGitHub } from "../support/fake-github.js";
-import { startFakeGitHub } from "../support/fake-github.js";
 import type { ModalValues, SentModal } from "../support/discord-factories.js";
 import { logFindingCommand, modalSubmit } from "../support/discord-factories.js";
+import { startGitHubLogService, TEST_LOG_PATH } from "../support/github-log-service.js";
 
-export const LOG_PATH = "docs/research_log.md";
+export const LOG_PATH = TEST_LOG_PATH;
 export const NOW = new Date("2026-01-20T12:00:00Z");
-const GITHUB_TOKEN = "ghp_test";
 
 export interface DiscordHarness {
   discord: FakeDiscord;
@@ -37,17 +34,8 @@ export interface DiscordHarness {
 
 export async function startDiscordHarness(options: { clock?: Clock; config?: Partial<DiscordConfig> } = {}): Promise<DiscordHarness> {
   const discord = await startFakeDiscord();
-  const github = await startFakeGitHub({ token: GITHUB_TOKEN });
   const clock = options.clock ?? { now: () => NOW };
-  const octokit = createGitHubClient({
-    token: GITHUB_TOKEN,
-    baseUrl: github.url,
-    repo: { owner: github.owner, repo: github.repo },
-    throttle: { writeIntervalMs: 0, retryAfterUnitMs: 10 },
-    retry: { retries: 0, backoffUnitMs: 5 },
-  });
-  const store = createGitHubStore(octokit, { owner: github.owner, repo: github.repo, path: LOG_PATH, webUrl: "https://github.com", requestTimeoutMs: 5000 });
-  const service = createLogService({ store, clock, timeZone: "UTC", maxAttempts: 2 });
+  const { github, service } = await startGitHubLogService({ clock, retries: 0, maxAttempts: 2 });
   const errors: string[] = [];
   const config: DiscordConfig = { token: discord.token, applicationId: discord.applicationId, guildId: discord.guildId, apiUrl: discord.apiUrl, ...options.config };
   const makeBot = () =>

@@ -7,19 +7,16 @@ import type { Logger } from "@slack/bolt";
 import { LogLevel } from "@slack/bolt";
 import type { SlackConfig } from "../../src/config.js";
 import type { Clock, LogService } from "../../src/services/log-service.js";
-import { createLogService } from "../../src/services/log-service.js";
 import type { SlackBot } from "../../src/slack/create-slack-bot.js";
 import { createSlackBot } from "../../src/slack/create-slack-bot.js";
-import { createGitHubClient, createGitHubStore } from "../../src/store/github.js";
 import type { FakeGitHub } from "../support/fake-github.js";
-import { startFakeGitHub } from "../support/fake-github.js";
 import type { FakeSlack, FakeSlackOptions } from "../support/fake-slack.js";
 import { startFakeSlack } from "../support/fake-slack.js";
 import { sendToBot } from "../support/slack-factories.js";
+import { startGitHubLogService, TEST_LOG_PATH } from "../support/github-log-service.js";
 
 export const SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
-export const LOG_PATH = "docs/research_log.md";
-const GITHUB_TOKEN = "ghp_test";
+export const LOG_PATH = TEST_LOG_PATH;
 
 /** 23:30 UTC on 2026-01-20: already the 21st in Tokyo, still the 20th in Los Angeles. */
 export const NOW = new Date("2026-01-20T23:30:00Z");
@@ -77,17 +74,8 @@ function quietLogger(errors: string[]): Logger {
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const slack = await startFakeSlack({ users: USERS, ...options.slack });
-  const github = await startFakeGitHub({ token: GITHUB_TOKEN, ...(options.files === undefined ? {} : { files: options.files }) });
   const clock = options.clock ?? { now: () => NOW };
-  const octokit = createGitHubClient({
-    token: GITHUB_TOKEN,
-    baseUrl: github.url,
-    repo: { owner: github.owner, repo: github.repo },
-    throttle: { writeIntervalMs: 0, retryAfterUnitMs: 10 },
-    retry: { retries: 1, backoffUnitMs: 5 },
-  });
-  const store = createGitHubStore(octokit, { owner: github.owner, repo: github.repo, path: LOG_PATH, webUrl: "https://github.com", requestTimeoutMs: 5000 });
-  const service = createLogService({ store, clock, timeZone: "UTC", maxAttempts: 3 });
+  const { github, service } = await startGitHubLogService({ clock, ...(options.files === undefined ? {} : { files: options.files }) });
   const errors: string[] = [];
   const config: SlackConfig = {
     botToken: slack.token,
