@@ -247,9 +247,17 @@ async function dispatch(argv: readonly string[], context: CliContext): Promise<n
     }
 
     case "resolve": {
-      const [id, ...extra] = parsed.positionals;
-      if (id === undefined) throw new UsageError("resolve needs the finding's id (see research-log list)");
+      const [given, ...extra] = parsed.positionals;
+      if (given === undefined) throw new UsageError("resolve needs the finding's id (see research-log list)");
       if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+      // Ids are long: a unique beginning of one will do.
+      const ids = (await service.list()).map((entry) => entry.id);
+      const candidates = ids.includes(given) ? [given] : ids.filter((id) => id.startsWith(given));
+      if (candidates.length > 1) {
+        io.stderr(`research-log: "${given}" could be any of:\n${candidates.map((id) => `  ${id}`).join("\n")}\n`);
+        return EXIT.invalid;
+      }
+      const id = candidates[0] ?? given;
       const itemValue = str("item");
       const statusValue = str("status");
       const by = config.github === undefined ? undefined : await author();

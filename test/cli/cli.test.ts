@@ -260,6 +260,19 @@ describe("research-log list, digest, resolve, check", () => {
     expect(digest).toEqual([]);
   });
 
+  it("takes a unique beginning of an id, and lists the candidates when it is not unique", async () => {
+    const dir = await seeded();
+    const second = ["add", "--title", "AMP again", "--category", "Training", "--status", "Open", "--finding", "f", "--impact", "i", "--date", "2026-01-20"];
+    expect((await cli(dir, second)).code).toBe(0);
+    const ambiguous = await cli(dir, ["resolve", "2026-01-20-amp"]);
+    expect(ambiguous.code).toBe(1);
+    expect(ambiguous.stderr).toContain(id);
+    expect(ambiguous.stderr).toContain("2026-01-20-amp-again");
+    const unique = await cli(dir, ["resolve", "2026-01-20-amp-b", "--json"]);
+    expect(unique.code).toBe(0);
+    expect(JSON.parse(unique.stdout)).toMatchObject({ id, changed: true });
+  });
+
   it("reports an unknown id or item with exit 1 and no commit", async () => {
     const dir = await seeded();
     const noEntry = await cli(dir, ["resolve", "nope"]);
