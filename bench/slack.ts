@@ -78,10 +78,7 @@ export async function benchSlack(): Promise<void> {
         `p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, max ${result.maxMs.toFixed(1)} ms, failed ${result.failed}\n`,
     );
   }
-  process.stdout.write(
-    "(With 20 requests always in flight on keep-alive connections, Node's HTTP server serves some connections\n" +
-      " late: a plain node:http server doing 2 ms of work per request shows the same tail; see docs/research_log.md.)\n",
-  );
+
 }
 
 /** POSTs a signed request over `agent`; resolves with the status. */
@@ -112,8 +109,9 @@ async function measure(url: string, slack: FakeSlack, agent: Agent, connection: 
     }
     timings.push(call.at - started);
   };
-  // Warm up the JIT and the connections.
-  for (let i = 0; i < 20; i++) await one();
+  // Warm up the JIT and open the connections: with keep-alive, a burst of 20 on one warm connection
+  // would otherwise time the opening of 19 new ones, which a busy server accepts one loop turn at a time.
+  for (let round = 0; round < 3; round++) await Promise.all(Array.from({ length: CONCURRENCY }, one));
   timings.length = 0;
   failed = 0;
   let next = 0;
