@@ -28,16 +28,8 @@ export async function sendableChannel(client: Client, channelId: string): Promis
  * @throws StoreError when the log cannot be read; DiscordAPIError when the bot cannot post there.
  */
 export async function postDigest(client: Client, channelId: string, service: LogService): Promise<DigestPosted> {
-  const open = await service.digest();
-  if (open.length === 0) return { posted: false, messageId: undefined, items: 0 };
-  const urls = new Map((await service.list()).map((entry) => [entry.id, entry.url]));
-  const groups: DigestGroup[] = open.map((group) => ({
-    id: group.id,
-    title: group.title,
-    url: urls.get(group.id),
-    // An entry dated in its author's zone can be a day ahead of the digest's zone: not -1 days old.
-    items: group.items.map((item) => ({ ...item, ageDays: item.ageDays === undefined ? undefined : Math.max(0, item.ageDays) })),
-  }));
+  const groups: DigestGroup[] = await service.digest();
+  if (groups.length === 0) return { posted: false, messageId: undefined, items: 0 };
   const channel = await sendableChannel(client, channelId);
   const head = await channel.send(buildDigestMessage(groups));
   const thread = channel.isThread() ? channel : await head.startThread({ name: truncate(`Digest ${new Date(head.createdTimestamp).toISOString().slice(0, 10)}`, 100) });

@@ -80,6 +80,9 @@ export class LogWriteError extends StoreError {
   }
 }
 
+/** A digest group with the link to its entry, when the store has a web view. */
+export type DigestGroup = OpenItemGroup & { url: string | undefined };
+
 /** What the chat adapters and the CLI call: log a finding, edit one, read the log. */
 export interface LogService {
   readonly categories: readonly string[];
@@ -102,7 +105,7 @@ export interface LogService {
   /** @throws StoreError */
   get(id: string): Promise<EntrySummary | undefined>;
   /** Open action items grouped by finding, with ages in days. @throws StoreError */
-  digest(): Promise<OpenItemGroup[]>;
+  digest(): Promise<DigestGroup[]>;
   /** Today's date in the configured zone. */
   today(): string;
 }
@@ -241,7 +244,8 @@ export function createLogService(options: LogServiceOptions): LogService {
 
     async digest() {
       const { text } = await store.read();
-      return text === undefined ? [] : selectOpenItems(parseLog(text), today());
+      if (text === undefined) return [];
+      return selectOpenItems(parseLog(text), today()).map((group) => ({ ...group, url: store.entryUrl(group.id) }));
     },
   };
 }

@@ -23,15 +23,8 @@ export interface DigestPosted {
  * @throws StoreError when the log cannot be read; NotInChannelError when the bot cannot post there.
  */
 export async function postDigest(client: webApi.WebClient, channel: string, service: LogService): Promise<DigestPosted> {
-  const open = await service.digest();
-  if (open.length === 0) return { posted: false, ts: undefined, items: 0 };
-  const urls = new Map((await service.list()).map((entry) => [entry.id, entry.url]));
-  const groups: DigestGroup[] = open.map((group) => ({
-    id: group.id,
-    title: group.title,
-    url: urls.get(group.id),
-    items: group.items,
-  }));
+  const groups: DigestGroup[] = await service.digest();
+  if (groups.length === 0) return { posted: false, ts: undefined, items: 0 };
   const head = await postToChannel(client, { channel, ...buildDigestMessage(groups) });
   let items = 0;
   for (const group of groups) {
