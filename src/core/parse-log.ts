@@ -269,17 +269,12 @@ interface HeadingParts {
   title: string;
 }
 
-/** What the lines under the heading say, and where. */
-interface BodyParts {
-  category: string | undefined;
-  status: string | undefined;
-  statusSpan: Span | undefined;
-  statusLine: number | undefined;
-  related: string[];
-  finding: string | undefined;
-  impact: string | undefined;
-  actionItems: ParsedActionItem[];
-  contentEnd: number;
+/** What the lines under the heading say (the entry's own fields), and where. */
+interface BodyParts
+  extends Pick<
+    ParsedEntry,
+    "category" | "status" | "statusSpan" | "statusLine" | "related" | "finding" | "impact" | "actionItems" | "contentEnd"
+  > {
   categoryLine: number | undefined;
   categoryNext: number | undefined;
   findingLine: number | undefined;
