@@ -64,6 +64,13 @@ async function waitForOutput(served: Served, pattern: RegExp, timeoutMs = 15_000
   }
 }
 
+/** The variables that point the bot's store at the fake GitHub. */
+const githubEnv = (github: FakeGitHub): Record<string, string> => ({
+  GITHUB_REPO: `${github.owner}/${github.repo}`,
+  GITHUB_TOKEN,
+  GITHUB_API_URL: github.url,
+});
+
 async function fakes(): Promise<{ slack: FakeSlack; github: FakeGitHub }> {
   const slack = await startFakeSlack();
   const github = await startFakeGitHub({ token: GITHUB_TOKEN, files: { [LOG_PATH]: seedLog } });
@@ -78,9 +85,7 @@ describe("research-log serve", () => {
       SLACK_BOT_TOKEN: slack.token,
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_API_URL: slack.url,
-      GITHUB_REPO: `${github.owner}/${github.repo}`,
-      GITHUB_TOKEN,
-      GITHUB_API_URL: github.url,
+      ...githubEnv(github),
       PORT: "0",
       DIGEST_CRON: "*/2 * * * * *",
       DIGEST_SLACK_CHANNEL: "C900",
@@ -124,9 +129,7 @@ describe("research-log serve", () => {
       DISCORD_APPLICATION_ID: discord.applicationId,
       DISCORD_GUILD_ID: discord.guildId,
       DISCORD_API_URL: discord.apiUrl,
-      GITHUB_REPO: `${github.owner}/${github.repo}`,
-      GITHUB_TOKEN,
-      GITHUB_API_URL: github.url,
+      ...githubEnv(github),
       PORT: "0",
       DIGEST_CRON: "*/2 * * * * *",
       DIGEST_SLACK_CHANNEL: "C900",
@@ -162,9 +165,7 @@ describe("research-log serve", () => {
       SLACK_BOT_TOKEN: "xoxb-revoked-token",
       SLACK_APP_TOKEN: "xapp-test",
       SLACK_API_URL: slack.url,
-      GITHUB_REPO: `${github.owner}/${github.repo}`,
-      GITHUB_TOKEN,
-      GITHUB_API_URL: github.url,
+      ...githubEnv(github),
       PORT: "0",
     });
     expect(await served.exit).toBe(2);
@@ -181,9 +182,7 @@ describe("research-log serve", () => {
       DISCORD_APPLICATION_ID: discord.applicationId,
       DISCORD_GUILD_ID: discord.guildId,
       DISCORD_API_URL: discord.apiUrl,
-      GITHUB_REPO: `${github.owner}/${github.repo}`,
-      GITHUB_TOKEN,
-      GITHUB_API_URL: github.url,
+      ...githubEnv(github),
     });
     expect(await served.exit).toBe(2);
     expect(served.output()).toMatch(/the Discord bot could not start: .*check DISCORD_TOKEN/);
