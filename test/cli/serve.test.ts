@@ -5,7 +5,8 @@
  */
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { FakeGitHub } from "../support/fake-github.js";
@@ -34,9 +35,16 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+/** A state directory of its own for each serve (its outbox), removed after the test. */
+function stateDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "research-log-state-"));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 function serve(env: Record<string, string>): Served {
   const child = spawn(process.execPath, [bin, "serve"], {
-    env: { PATH: process.env.PATH ?? "", ...env },
+    env: { PATH: process.env.PATH ?? "", STATE_DIR: env.STATE_DIR ?? stateDir(), ...env },
     stdio: ["pipe", "pipe", "pipe"],
   });
   let output = "";
