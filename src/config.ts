@@ -1,3 +1,5 @@
+import { homedir } from "node:os";
+import { isAbsolute, join } from "node:path";
 import { z } from "zod";
 import { DEFAULT_CATEGORIES } from "./core/types.js";
 import { isCronPattern } from "./services/schedule-digest.js";
@@ -49,6 +51,10 @@ export interface Config {
     discordChannel: string | undefined;
   };
   port: number;
+  /** Where `serve` keeps its outbox journal (STATE_DIR). */
+  stateDir: string;
+  /** How long `serve` drains in-flight work on SIGTERM before leaving the rest in the outbox (SHUTDOWN_TIMEOUT_S). */
+  shutdownTimeoutMs: number;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -213,6 +219,14 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
   const port = Number(portValue);
   if (!/^\d+$/.test(portValue) || port < 0 || port > 65535) problems.push(`PORT must be a port number 0-65535 (got "${portValue}")`);
 
+  const stateDir = get("STATE_DIR") ?? join(get("XDG_STATE_HOME") ?? join(homedir(), ".local", "state"), "research-log");
+  if (!isAbsolute(stateDir)) problems.push(`STATE_DIR must be an absolute path (got "${stateDir}")`);
+  const shutdownValue = get("SHUTDOWN_TIMEOUT_S") ?? "8";
+  const shutdownSeconds = Number(shutdownValue);
+  if (!/^\d+(\.\d+)?$/.test(shutdownValue) || shutdownSeconds > 3600) {
+    problems.push(`SHUTDOWN_TIMEOUT_S must be a number of seconds 0-3600 (got "${shutdownValue}")`);
+  }
+
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -230,6 +244,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
         discordChannel: get("DIGEST_DISCORD_CHANNEL"),
       },
       port,
+      stateDir,
+      shutdownTimeoutMs: Math.round(shutdownSeconds * 1000),
     },
   };
 }

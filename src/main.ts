@@ -1,4 +1,8 @@
 import type { Config } from "./config.js";
+import type { Outbox, OutboxLogger } from "./outbox/outbox.js";
+import { openFileOutbox } from "./outbox/file-outbox.js";
+import type { OutboxWorker } from "./outbox/outbox-worker.js";
+import { createOutboxWorker } from "./outbox/outbox-worker.js";
 import type { LogService } from "./services/log-service.js";
 import type { DigestSchedule } from "./services/schedule-digest.js";
 import { scheduleDigest } from "./services/schedule-digest.js";
@@ -6,8 +10,8 @@ import type { LogStore } from "./store/log-store.js";
 import { messageOf } from "./error-details.js";
 
 export interface Running {
-  /** Stops the bots and the digest schedules. */
-  stop(): Promise<void>;
+  /** Stops taking new work, drains what is in flight for up to `drainMs`, then stops the bots and the digests. */
+  stop(drainMs?: number): Promise<{ left: number }>;
   /** Slack's HTTP port, when the Slack bot listens on one. */
   slackPort: number | undefined;
   digests: DigestSchedule[];
@@ -19,17 +23,21 @@ export interface ServeIo {
 
 /**
  * Starts the chat bots the configuration enables (Slack, Discord or both,
- * over one log service) and their digest schedules. Returns a handle to stop
- * them; the CLI's `serve` keeps it until a signal.
+ * over one log service and one outbox worker) and their digest schedules,
+ * then starts the worker, which first replays what the outbox still holds.
+ * Returns a handle to stop them; the CLI's `serve` keeps it until a signal.
  *
  * @throws Error when nothing is configured to serve, or a bot cannot start.
  */
-export async function startBots(config: Config, service: LogService, store: LogStore, io: ServeIo): Promise<Running> {
+export async function startBots(config: Config, service: LogService, store: LogStore, worker: OutboxWorker, io: ServeIo): Promise<Running> {
   if (config.slack === undefined && config.discord === undefined) {
     throw new Error(
       "nothing to serve: set SLACK_BOT_TOKEN (with SLACK_APP_TOKEN for Socket Mode, or SLACK_SIGNING_SECRET for HTTP mode), or DISCORD_TOKEN and DISCORD_APPLICATION_ID",
     );
   }
+  /** Stop receiving: before the drain (the Slack receiver). */
+  const closers: (() => Promise<void>)[] = [];
+  /** Stop for good: after the drain (the Discord client: destroying it kills its REST, which jobs use). */
   const stops: (() => Promise<void>)[] = [];
   const digests: DigestSchedule[] = [];
   const schedule = (platform: string, post: () => Promise<{ posted: boolean; items: number } | undefined>): void => {
@@ -45,9 +53,13 @@ export async function startBots(config: Config, service: LogService, store: LogS
     digests.push(digest);
     io.log(`research-log: ${platform} digest "${config.digest.cron}" (${config.digest.timeZone}), next ${digest.nextRun()?.toISOString() ?? "never"}`);
   };
-  const stopAll = async (): Promise<void> => {
+  const stopAll = async (drainMs = 0): Promise<{ left: number }> => {
     for (const digest of digests) digest.stop();
+    worker.stopAccepting();
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+    const drained = await worker.drain(drainMs);
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    return drained;
   };
 
   let slackPort: number | undefined;
@@ -55,11 +67,12 @@ export async function startBots(config: Config, service: LogService, store: LogS
     if (config.slack !== undefined) {
       // The SDKs are loaded only for serve: the CLI's other commands start faster without them.
       const { createSlackBot, postDigest } = await import("./slack/create-slack-bot.js");
-      const slack = createSlackBot({ config: config.slack, service, port: config.port });
+      const slack = createSlackBot({ config: config.slack, service, worker, port: config.port });
       await slack.start().catch((error: unknown) => {
         throw new Error(`the Slack bot could not start: ${messageOf(error)} (check SLACK_BOT_TOKEN, SLACK_APP_TOKEN and SLACK_API_URL)`, { cause: error });
       });
-      stops.push(() => slack.stop());
+      // Bolt's stop closes the receiver; the Web API client the jobs use keeps working.
+      closers.push(() => slack.stop());
       slackPort = slack.port;
       const mode = config.slack.appToken === undefined ? `HTTP mode on port ${slack.port ?? config.port}` : "Socket Mode";
       io.log(`research-log: Slack bot running (${mode}); log: ${store.description}`);
@@ -68,7 +81,7 @@ export async function startBots(config: Config, service: LogService, store: LogS
     }
     if (config.discord !== undefined) {
       const { createDiscordBot } = await import("./discord/create-discord-bot.js");
-      const discord = createDiscordBot({ config: config.discord, service, digestChannel: config.digest.discordChannel });
+      const discord = createDiscordBot({ config: config.discord, service, worker, digestChannel: config.digest.discordChannel });
       await discord.start().catch((error: unknown) => {
         throw new Error(`the Discord bot could not start: ${messageOf(error)} (check DISCORD_TOKEN, DISCORD_APPLICATION_ID and DISCORD_GUILD_ID)`, {
           cause: error,
@@ -83,27 +96,55 @@ export async function startBots(config: Config, service: LogService, store: LogS
     await stopAll();
     throw error;
   }
-
+  worker.start();
   return { slackPort, digests, stop: stopAll };
 }
 
-/** `research-log serve`: runs the bots until SIGINT or SIGTERM. Returns the exit code. */
+/**
+ * `research-log serve`: runs the bots until SIGINT or SIGTERM. The first
+ * signal stops taking work and drains for up to SHUTDOWN_TIMEOUT_S; what is
+ * left stays in the outbox for the next start. A second signal exits at
+ * once: everything acknowledged is already in the outbox. Returns the exit code.
+ */
 export async function serve(config: Config, service: LogService, store: LogStore): Promise<number> {
   const io: ServeIo = { log: (line) => process.stderr.write(`${line}\n`) };
+  const log: OutboxLogger = {
+    info: (message) => io.log(`research-log: ${message}`),
+    warn: (message) => io.log(`research-log: ${message}`),
+    error: (message) => io.log(`research-log: ${message}`),
+  };
   // A bug in one handler must not end the process while other writes are in flight: say so and go on.
   process.on("unhandledRejection", (reason) => io.log(`research-log: unexpected error (please report it): ${messageOf(reason)}`));
-  let running: Running;
+  let outbox: Outbox;
   try {
-    running = await startBots(config, service, store, io);
+    outbox = await openFileOutbox({ dir: config.stateDir, log });
   } catch (error) {
     io.log(`research-log: ${messageOf(error)}`);
     return 2;
   }
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
+  io.log(`research-log: outbox in ${outbox.location} (${outbox.size} pending)`);
+  const worker = createOutboxWorker({ outbox, log });
+  let running: Running;
+  try {
+    running = await startBots(config, service, store, worker, io);
+  } catch (error) {
+    io.log(`research-log: ${messageOf(error)}`);
+    await outbox.close();
+    return 2;
+  }
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once("SIGINT", () => resolve("SIGINT"));
+    process.once("SIGTERM", () => resolve("SIGTERM"));
   });
-  io.log("research-log: stopping");
-  await running.stop();
+  const exitAtOnce = (second: NodeJS.Signals): void => {
+    io.log(`research-log: ${second} again: exiting now; ${worker.depth} job(s) stay in the outbox for the next start`);
+    process.exit(second === "SIGINT" ? 130 : 143);
+  };
+  process.once("SIGINT", () => exitAtOnce("SIGINT"));
+  process.once("SIGTERM", () => exitAtOnce("SIGTERM"));
+  io.log(`research-log: ${signal}: stopping; draining for up to ${Math.round(config.shutdownTimeoutMs / 100) / 10} s`);
+  const { left } = await running.stop(config.shutdownTimeoutMs);
+  await outbox.close();
+  io.log(`research-log: stopped${left > 0 ? `; ${left} job(s) stay in the outbox for the next start` : ""}`);
   return 0;
 }

@@ -23,7 +23,17 @@ describe("loadConfig", () => {
       discord: undefined,
       digest: { cron: "0 9 * * 1-5", timeZone: "UTC" },
       port: 3000,
+      shutdownTimeoutMs: 8000,
     });
+  });
+
+  it("puts the outbox in STATE_DIR, by default under XDG_STATE_HOME, and names a bad SHUTDOWN_TIMEOUT_S", () => {
+    const xdg = loadConfig({ XDG_STATE_HOME: "/srv/state" });
+    expect(xdg.ok && xdg.config.stateDir).toBe("/srv/state/research-log");
+    const set = loadConfig({ STATE_DIR: "/var/lib/research-log", SHUTDOWN_TIMEOUT_S: "2.5" });
+    expect(set.ok && [set.config.stateDir, set.config.shutdownTimeoutMs]).toEqual(["/var/lib/research-log", 2500]);
+    const bad = loadConfig({ STATE_DIR: "state", SHUTDOWN_TIMEOUT_S: "soon" });
+    expect(bad.ok ? [] : bad.problems).toEqual([expect.stringContaining("STATE_DIR"), expect.stringContaining("SHUTDOWN_TIMEOUT_S")]);
   });
 
   it("reads a GitHub, Slack and Discord setup", () => {

@@ -1,5 +1,6 @@
 import type { Client } from "discord.js";
 import type { Clock, LogService } from "../services/log-service.js";
+import type { OutboxWorker } from "../outbox/outbox-worker.js";
 import type { RecentKeys } from "../services/recent-keys.js";
 
 /** Where the Discord bot reports what goes wrong in the background. */
@@ -17,6 +18,6 @@ export interface DiscordBotContext {
   logger: DiscordLogger;
   /** Interaction ids handled: a re-delivered interaction is handled once. */
   interactions: RecentKeys;
-  /** Submissions handled (user + form + values): a second identical submit logs once. */
-  submissions: RecentKeys;
+  /** Where submissions and reactions are recorded before they are acknowledged, and run from. */
+  worker: OutboxWorker;
 }

@@ -10,8 +10,9 @@ import type { DiscordBotContext, DiscordLogger } from "./bot-context.js";
 import { buildCommands, FINDINGS_COMMAND, LOG_AS_FINDING_COMMAND, LOG_FINDING_COMMAND } from "./build-commands.js";
 import { NO_PINGS } from "./build-messages.js";
 import { handleFindingsCommand } from "./handle-findings-command.js";
-import { openFindingModal, openFindingModalFromMessage, submitFinding } from "./handle-log-finding.js";
-import { handleReaction } from "./handle-reactions.js";
+import { openFindingModal, openFindingModalFromMessage, registerLogFindingJob, submitFinding } from "./handle-log-finding.js";
+import { handleReaction, registerReactionJob } from "./handle-reactions.js";
+import type { OutboxWorker } from "../outbox/outbox-worker.js";
 import type { DigestPosted } from "./post-digest.js";
 import { postDigest } from "./post-digest.js";
 
@@ -22,6 +23,8 @@ export type { DiscordLogger } from "./bot-context.js";
 export interface DiscordBotOptions {
   config: DiscordConfig;
   service: LogService;
+  /** The outbox worker submissions and reactions go through; the caller starts it once the bot is up. */
+  worker: OutboxWorker;
   clock?: Clock;
   logger?: DiscordLogger;
   /** Where the scheduled digest goes; the composition root schedules `postScheduledDigest`. */
@@ -67,8 +70,10 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
     clock,
     logger,
     interactions: createRecentKeys(clock),
-    submissions: createRecentKeys(clock),
+    worker: options.worker,
   };
+  registerLogFindingJob(bot);
+  registerReactionJob(bot);
 
   client.on(Events.InteractionCreate, (interaction) => {
     void handleInteraction(bot, interaction).catch((error: unknown) => logger.error(`handling an interaction failed: ${messageOf(error)}`));

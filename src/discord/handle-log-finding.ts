@@ -1,17 +1,15 @@
 import { createHash } from "node:crypto";
 import { MessageFlags } from "discord.js";
-import type { ChatInputCommandInteraction, Message, MessageContextMenuCommandInteraction, ModalSubmitInteraction, SendableChannels, User } from "discord.js";
+import type { ChatInputCommandInteraction, MessageContextMenuCommandInteraction, ModalSubmitInteraction, User } from "discord.js";
 import { STATUSES } from "../core/types.js";
 import type { CommitAuthor } from "../store/log-store.js";
-import type { LogFindingResult } from "../services/log-service.js";
-import { LogWriteError } from "../services/log-service.js";
 import { messageOf } from "../error-details.js";
 import type { DiscordBotContext } from "./bot-context.js";
-import { buildAnnouncement, buildItemMessage, NO_PINGS } from "./build-messages.js";
-import type { ModalContext } from "./build-finding-modal.js";
+import { NO_PINGS } from "./build-messages.js";
 import { buildFindingModal, describeFieldErrors, FINDING_INPUT_IDS, FINDING_LABELS, MAX_INPUT_LENGTH, modalValuesToInput, parseModalId } from "./build-finding-modal.js";
 import { codeBlocks, escapeDiscordText, truncate } from "./escape-discord-text.js";
-import { sendableChannel } from "./post-digest.js";
+import type { DiscordFindingJob } from "./log-finding-job.js";
+import { DISCORD_FINDING_JOB, pack, runDiscordFindingJob } from "./log-finding-job.js";
 
 const EPHEMERAL = MessageFlags.Ephemeral;
 
@@ -60,21 +58,6 @@ function typedBack(values: ReadonlyMap<string, string>): string[] {
   return parts;
 }
 
-/** Packs parts into messages of at most 2000 characters. */
-function pack(parts: readonly string[], max = 2000): string[] {
-  const messages: string[] = [];
-  let current = "";
-  for (const part of parts) {
-    if (current !== "" && current.length + part.length + 1 > max) {
-      messages.push(current);
-      current = "";
-    }
-    current = current === "" ? part : `${current}\n${part}`;
-  }
-  if (current !== "") messages.push(current);
-  return messages;
-}
-
 const modalValues = (interaction: ModalSubmitInteraction): Map<string, string> => {
   const values = new Map<string, string>();
   for (const id of Object.values(FINDING_INPUT_IDS)) {
@@ -89,9 +72,8 @@ const modalValues = (interaction: ModalSubmitInteraction): Map<string, string> =
 
 /**
  * The form's submission. Invalid input gets an ephemeral reply naming each
- * field's problem, with what was typed; valid input is acknowledged at once
- * (deferred), committed, then announced in the channel with a thread holding
- * one message per open action item.
+ * field's problem, with what was typed; valid input is recorded in the outbox,
+ * acknowledged (deferred), then committed and announced by the outbox's job.
  */
 export async function submitFinding(interaction: ModalSubmitInteraction, bot: DiscordBotContext): Promise<void> {
   const { service, logger } = bot;
@@ -109,85 +91,48 @@ export async function submitFinding(interaction: ModalSubmitInteraction, bot: Di
     for (const content of more) await interaction.followUp({ content, flags: EPHEMERAL, allowedMentions: NO_PINGS });
     return;
   }
-  const key = createHash("sha256")
+  // Recorded durably before the acknowledgement: from here on a crash loses nothing. A second
+  // identical submit is the same id, refused as a duplicate, so it is logged once.
+  const id = `discord:submit:${createHash("sha256")
     .update(JSON.stringify([interaction.user.id, interaction.customId, [...values]]))
-    .digest("hex");
-  const duplicate = bot.submissions.seen(key);
-  await interaction.deferReply({ flags: EPHEMERAL });
-  if (duplicate) {
-    await interaction.editReply({ content: `You already sent **${escapeDiscordText(valid.finding.title)}**: it is logged once.`, allowedMentions: NO_PINGS });
-    return;
-  }
+    .digest("hex")
+    .slice(0, 32)}`;
   const member = interaction.member;
   const displayName = member !== null && "displayName" in member ? member.displayName : undefined;
-  let result: LogFindingResult;
+  const job: DiscordFindingJob = {
+    input,
+    context,
+    userId: interaction.user.id,
+    authorName: authorOf(interaction.user, displayName).name,
+    interaction: { applicationId: interaction.applicationId, token: interaction.token },
+  };
+  let deferred!: () => void;
+  const acknowledged = new Promise<void>((resolve) => (deferred = resolve));
+  let outcome: "accepted" | "duplicate";
   try {
-    result = await service.logFinding({ ...input, date: service.today() }, authorOf(interaction.user, displayName));
+    outcome = await bot.worker.submit({ id, kind: DISCORD_FINDING_JOB, payload: job, after: acknowledged });
   } catch (error) {
-    bot.submissions.forget(key);
-    logger.error(`could not save a finding: ${messageOf(error)}`);
-    const markdown = error instanceof LogWriteError ? error.markdown : undefined;
-    const intro = `⚠️ I could not save your finding to the research log: ${escapeDiscordText(truncate(messageOf(error), 500))}`;
-    const [first, ...more] =
-      markdown === undefined
-        ? [intro]
-        : pack([`${intro}\nHere is the entry, so nothing is lost. Try again later, or add it to the log by hand:`, ...codeBlocks(markdown, 1800)]);
-    await interaction.editReply({ content: first ?? intro, allowedMentions: NO_PINGS });
+    deferred();
+    logger.error(`could not record a submission: ${messageOf(error)}`);
+    const [first, ...more] = pack([
+      `I could not save that right now (${escapeDiscordText(truncate(messageOf(error), 300))}). Here is what you typed, to paste into \`/log-finding\` again in a moment:`,
+      ...typedBack(values),
+    ]);
+    await interaction.reply({ content: first ?? "", flags: EPHEMERAL, allowedMentions: NO_PINGS });
     for (const content of more) await interaction.followUp({ content, flags: EPHEMERAL, allowedMentions: NO_PINGS });
     return;
   }
-  if (!result.ok) {
-    await interaction.editReply({ content: `I could not log that finding: ${escapeDiscordText(describeFieldErrors(result.errors).join("; "))}`, allowedMentions: NO_PINGS });
-    return;
-  }
-  const title = escapeDiscordText(truncate(result.finding.title, 300));
-  if (!result.created) {
-    await interaction.editReply({ content: `That finding is already in the log: **${title}**`, allowedMentions: NO_PINGS });
-    return;
-  }
   try {
-    const posted = await announce(bot, result, context, interaction.user.id);
-    await interaction.editReply({ content: `Logged **${title}**${result.entryUrl === undefined ? "" : ` (<${result.entryUrl}>)`} and announced it: ${posted.url}`, allowedMentions: NO_PINGS });
-  } catch (error) {
-    logger.error(`announcing a finding failed: ${messageOf(error)}`);
-    await interaction.editReply({
-      content: `Logged **${title}**${result.entryUrl === undefined ? "" : ` (<${result.entryUrl}>)`}, but I could not post the announcement here: ${escapeDiscordText(messageOf(error))}`,
-      allowedMentions: NO_PINGS,
-    });
+    await interaction.deferReply({ flags: EPHEMERAL });
+  } finally {
+    deferred();
+  }
+  if (outcome === "duplicate") {
+    await interaction.editReply({ content: `You already sent **${escapeDiscordText(truncate(valid.finding.title, 300))}**: it is logged once.`, allowedMentions: NO_PINGS });
   }
 }
 
-/**
- * The announcement in the channel, a thread on it, one message per open item in
- * the thread. From `Log as finding`: all of it in a thread on that message.
- */
-async function announce(bot: DiscordBotContext, result: Extract<LogFindingResult, { ok: true }>, context: ModalContext, userId: string): Promise<Message> {
-  const { finding } = result;
-  const channel = await sendableChannel(bot.client, context.channel);
-  const announcement = buildAnnouncement({
-    id: result.id,
-    title: finding.title,
-    category: finding.category,
-    status: finding.status,
-    statusBefore: undefined,
-    entryUrl: result.entryUrl,
-    commitUrl: result.pullRequestUrl ?? result.commitUrl,
-    loggedBy: userId,
-  });
-  const threadName = truncate(finding.title, 100);
-  let thread: SendableChannels;
-  let posted: Message;
-  if (context.message !== undefined && !channel.isThread() && "messages" in channel) {
-    const source = await channel.messages.fetch(context.message);
-    thread = source.thread ?? (await source.startThread({ name: threadName }));
-    posted = await thread.send(announcement);
-  } else {
-    posted = await channel.send(announcement);
-    thread = channel.isThread() ? channel : await posted.startThread({ name: threadName });
-  }
-  for (const [index, item] of finding.actionItems.entries()) {
-    if (item.done) continue;
-    await thread.send(buildItemMessage({ id: result.id, title: finding.title, item: index + 1, text: item.text, done: false, entryUrl: result.entryUrl }));
-  }
-  return posted;
+/** Runs recorded submissions (see log-finding-job.ts). */
+export function registerLogFindingJob(bot: DiscordBotContext): void {
+  bot.worker.register<DiscordFindingJob>(DISCORD_FINDING_JOB, (job, context) => runDiscordFindingJob(bot, job, context));
 }

@@ -1,6 +1,8 @@
+import { randomUUID } from "node:crypto";
 import type { APIEmbed, GatewayMessageReactionAddDispatchData, GatewayMessageReactionRemoveDispatchData, Message } from "discord.js";
 import type { Status } from "../core/types.js";
 import type { EditEntryResult } from "../services/log-service.js";
+import { isRetryable } from "../services/retryable.js";
 import { messageOf } from "../error-details.js";
 import type { DiscordBotContext } from "./bot-context.js";
 import { buildEditReply, buildItemMessage, CHECK_REACTIONS, itemTextOf, NO_PINGS, withStatus } from "./build-messages.js";
@@ -17,17 +19,43 @@ export type ReactionPacket = GatewayMessageReactionAddDispatchData | GatewayMess
  * says which entry and item it stands for.
  */
 export async function handleReaction(bot: DiscordBotContext, added: boolean, data: ReactionPacket): Promise<void> {
+  if (!isCheckReaction(bot, data)) return;
+  // Gateway events carry no id to de-duplicate by; applying a reaction twice is a no-op anyway.
+  const job: DiscordReactionJob = { added, data };
+  try {
+    await bot.worker.submit({ id: `discord:reaction:${randomUUID()}`, kind: DISCORD_REACTION_JOB, payload: job });
+  } catch (error) {
+    bot.logger.error(`could not record a reaction: ${messageOf(error)}`);
+  }
+}
+
+/** Outbox job kind of a check reaction added or removed. */
+export const DISCORD_REACTION_JOB = "discord.reaction";
+
+export interface DiscordReactionJob {
+  added: boolean;
+  data: ReactionPacket;
+}
+
+/** Runs recorded reactions: a failure that may pass throws (the outbox retries); others are logged. */
+export function registerReactionJob(bot: DiscordBotContext): void {
+  bot.worker.register<DiscordReactionJob>(DISCORD_REACTION_JOB, async ({ added, data }, context) => {
+    try {
+      await applyReaction(bot, added, data);
+    } catch (error) {
+      if (isRetryable(error) && !context.lastChance) throw error;
+      bot.logger.error(`applying a reaction failed: ${messageOf(error)}`);
+    }
+  });
+}
+
+function isCheckReaction(bot: DiscordBotContext, data: ReactionPacket): boolean {
   const { client } = bot;
   const botId = client.user?.id;
   const emoji = data.emoji.name ?? "";
-  if (data.emoji.id != null || !CHECK_REACTIONS.includes(emoji)) return;
-  if (data.user_id === botId) return;
-  if ("message_author_id" in data && data.message_author_id !== undefined && data.message_author_id !== botId) return;
-  try {
-    await applyReaction(bot, added, data);
-  } catch (error) {
-    bot.logger.error(`applying a reaction failed: ${messageOf(error)}`);
-  }
+  if (data.emoji.id != null || !CHECK_REACTIONS.includes(emoji)) return false;
+  if (data.user_id === botId) return false;
+  return !("message_author_id" in data && data.message_author_id !== undefined && data.message_author_id !== botId);
 }
 
 /** Another check reaction (not the bot's) is still on the message. */

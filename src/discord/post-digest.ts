@@ -14,9 +14,14 @@ export interface DigestPosted {
 }
 
 /** The channel as something the bot can post in. @throws Error when it is not a text channel. */
+/** The channel is gone, or not one the bot can post in. */
+export class NotSendableError extends Error {
+  override name = "NotSendableError";
+}
+
 export async function sendableChannel(client: Client, channelId: string): Promise<SendableChannels> {
   const channel = await client.channels.fetch(channelId);
-  if (channel === null || !channel.isSendable()) throw new Error(`channel ${channelId} is not a text channel I can post in`);
+  if (channel === null || !channel.isSendable()) throw new NotSendableError(`channel ${channelId} is not a text channel I can post in`);
   return channel;
 }
 

@@ -106,8 +106,8 @@ export interface LogService {
   get(id: string): Promise<EntrySummary | undefined>;
   /** Open action items grouped by finding, with ages in days. @throws StoreError */
   digest(): Promise<DigestGroup[]>;
-  /** Today's date in the configured zone. */
-  today(): string;
+  /** Today's date in the configured zone (on the day of `at`, default now). */
+  today(at?: Date): string;
 }
 
 /** Builds the log service over a store. */
@@ -118,7 +118,7 @@ export function createLogService(options: LogServiceOptions): LogService {
   const timeZone = options.timeZone ?? "UTC";
   const updateOptions = options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts };
 
-  const today = (): string => todayIn(timeZone, clock.now());
+  const today = (at?: Date): string => todayIn(timeZone, at ?? clock.now());
 
   const summarize = (entry: ParsedEntry): EntrySummary => ({
     id: entry.id,

@@ -6,10 +6,10 @@ import type { SlackConfig } from "../config.js";
 import type { Clock, LogService } from "../services/log-service.js";
 import { systemClock } from "../services/log-service.js";
 import type { BotContext } from "./bot-context.js";
-import { createRecentKeys } from "../services/recent-keys.js";
+import type { OutboxWorker } from "../outbox/outbox-worker.js";
 import { registerFindingsCommand } from "./register-findings-command.js";
-import { registerLogFinding } from "./register-log-finding.js";
-import { registerReactions } from "./register-reactions.js";
+import { registerLogFinding, registerLogFindingJob } from "./register-log-finding.js";
+import { registerReactionJob, registerReactions } from "./register-reactions.js";
 import type { DigestPosted } from "./post-digest.js";
 import { postDigest } from "./post-digest.js";
 
@@ -19,6 +19,11 @@ export type { DigestPosted } from "./post-digest.js";
 export interface SlackBotOptions {
   config: SlackConfig;
   service: LogService;
+  /**
+   * The outbox worker submissions and reactions go through: the bot registers
+   * its job handlers on it; the caller starts it once the bot is up.
+   */
+  worker: OutboxWorker;
   /** HTTP mode: where `POST /slack/events` and `GET /healthz` listen (0: any free port). Socket Mode: `GET /healthz` only. */
   port?: number;
   logger?: Logger;
@@ -109,10 +114,11 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
     config,
     clock,
     logger: app.logger,
-    submissions: createRecentKeys(clock),
-    events: createRecentKeys(clock),
+    worker: options.worker,
   };
   registerLogFinding(app, bot);
+  registerLogFindingJob(app.client, bot);
+  registerReactionJob(app.client, bot);
   registerFindingsCommand(app, bot);
   registerReactions(app, bot);
   app.error(async (error) => {

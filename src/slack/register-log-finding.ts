@@ -1,16 +1,12 @@
 import { createHash } from "node:crypto";
 import type { App, webApi } from "@slack/bolt";
-import { todayIn } from "../core/dates.js";
-import type { Finding, FindingInput } from "../core/types.js";
-import { LogWriteError } from "../services/log-service.js";
 import type { BotContext } from "./bot-context.js";
-import { buildAnnouncement, buildItemMessage } from "./build-announcement.js";
-import type { ModalContext } from "./build-finding-modal.js";
 import { buildFindingModal, LOG_FINDING_CALLBACK_ID, MAX_INPUT_LENGTH, parseModalContext } from "./build-finding-modal.js";
-import { buildNotInChannelMessage, buildWriteFailureMessage, NOT_ALLOWED_MESSAGE } from "./build-replies.js";
-import { escapeSlackText, slackTextToPlain } from "./escape-slack-text.js";
+import { NOT_ALLOWED_MESSAGE } from "./build-replies.js";
+import { slackTextToPlain } from "./escape-slack-text.js";
 import { isAllowed } from "./is-allowed.js";
-import { lookUpPerson, NotInChannelError, postToChannel } from "./slack-calls.js";
+import type { SlackFindingJob } from "./log-finding-job.js";
+import { runSlackFindingJob, SLACK_FINDING_JOB } from "./log-finding-job.js";
 import { toViewErrors, viewToInput } from "./view-to-input.js";
 import { messageOf } from "../error-details.js";
 
@@ -81,7 +77,7 @@ export function registerLogFinding(app: App, bot: BotContext): void {
     }
   });
 
-  app.view({ callback_id: LOG_FINDING_CALLBACK_ID, type: "view_submission" }, async ({ ack, body, view, client }) => {
+  app.view({ callback_id: LOG_FINDING_CALLBACK_ID, type: "view_submission" }, async ({ ack, body, view }) => {
     const input = viewToInput(view.state.values);
     const valid = service.validate(input);
     if (!valid.ok) {
@@ -98,116 +94,23 @@ export function registerLogFinding(app: App, bot: BotContext): void {
       await ack({ response_action: "errors", errors: { title: NOT_ALLOWED_MESSAGE } });
       return;
     }
-    // A double-click submits the same view twice: log it once.
-    const key = `${view.id}:${createHash("sha256").update(JSON.stringify(view.state.values)).digest("hex")}`;
-    if (bot.submissions.seen(key)) {
-      await ack();
+    // Recorded durably before the ack: from here on a crash loses nothing. A double-click
+    // submits the same view twice: the same id, refused as a duplicate, so it is logged once.
+    const id = `slack:view:${view.id}:${createHash("sha256").update(JSON.stringify(view.state.values)).digest("hex").slice(0, 32)}`;
+    const job: SlackFindingJob = { input, channel: context.channel, threadTs: context.threadTs, userId, userName: body.user.name };
+    try {
+      await bot.worker.submit({ id, kind: SLACK_FINDING_JOB, payload: job });
+    } catch (error) {
+      logger.error(`could not record a submission: ${messageOf(error)}`);
+      // The modal stays open with what was typed: nothing is lost, and the person can try again.
+      await ack({ response_action: "errors", errors: { title: "I could not save this right now. Please press Submit again in a moment." } });
       return;
     }
     await ack();
-    try {
-      await logAndAnnounce(client, bot, { input, context, userId, userName: body.user.name });
-    } catch (error) {
-      logger.error(`logging a finding failed: ${messageOf(error)}`);
-    }
   });
 }
 
-/** The slow part of a submission, after the ack: commit, then announce. */
-async function logAndAnnounce(
-  client: WebClient,
-  bot: BotContext,
-  request: { input: FindingInput; context: ModalContext; userId: string; userName: string | undefined },
-): Promise<void> {
-  const { service, logger } = bot;
-  const { context, userId } = request;
-  const person = await lookUpPerson(client, userId, request.userName);
-  const date = dateIn(person.timeZone, bot) ?? service.today();
-
-  let result;
-  try {
-    result = await service.logFinding({ ...request.input, date }, person.author);
-  } catch (error) {
-    const markdown = error instanceof LogWriteError ? error.markdown : undefined;
-    logger.error(`could not save a finding: ${messageOf(error)}`);
-    await client.chat.postMessage({
-      channel: userId,
-      text:
-        markdown === undefined
-          ? `:warning: I could not save your finding: ${escapeSlackText(messageOf(error))}`
-          : buildWriteFailureMessage({ reason: messageOf(error), markdown }),
-    });
-    return;
-  }
-  if (!result.ok) {
-    // Only the date differs from what was validated before the ack.
-    await client.chat.postMessage({
-      channel: userId,
-      text: `:warning: I could not save your finding: ${escapeSlackText(result.errors.map((e) => e.message).join("; "))}`,
-    });
-    return;
-  }
-  if (!result.created) {
-    // Already in the log (a resubmission after a restart): it was announced then.
-    await client.chat
-      .postEphemeral({ channel: context.channel, user: userId, text: `That finding is already in the log: *${escapeSlackText(result.finding.title)}*` })
-      .catch(() => undefined);
-    return;
-  }
-  try {
-    await announce(client, { ...result, channel: context.channel, threadTs: context.threadTs, userId });
-  } catch (error) {
-    if (!(error instanceof NotInChannelError)) throw error;
-    await client.chat.postMessage({
-      channel: userId,
-      text: buildNotInChannelMessage({ channel: context.channel, entryUrl: result.entryUrl, title: result.finding.title }),
-    });
-  }
-}
-
-const dateIn = (timeZone: string | undefined, bot: BotContext): string | undefined => {
-  if (timeZone === undefined || timeZone === "") return undefined;
-  try {
-    return todayIn(timeZone, bot.clock.now());
-  } catch {
-    return undefined;
-  }
-};
-
-async function announce(
-  client: WebClient,
-  logged: {
-    id: string;
-    finding: Finding;
-    entryUrl: string | undefined;
-    commitUrl: string | undefined;
-    channel: string;
-    threadTs: string | undefined;
-    userId: string;
-  },
-): Promise<void> {
-  const { finding } = logged;
-  const announcement = buildAnnouncement({
-    id: logged.id,
-    title: finding.title,
-    category: finding.category,
-    status: finding.status,
-    entry_url: logged.entryUrl,
-    commit_url: logged.commitUrl,
-    logged_by: logged.userId,
-  });
-  const posted = await postToChannel(client, { channel: logged.channel, thread_ts: logged.threadTs, ...announcement });
-  const threadTs = logged.threadTs ?? posted.ts;
-  for (const [index, item] of finding.actionItems.entries()) {
-    if (item.done) continue;
-    const message = buildItemMessage({
-      id: logged.id,
-      title: finding.title,
-      item: index + 1,
-      text: item.text,
-      done: false,
-      entry_url: logged.entryUrl,
-    });
-    await postToChannel(client, { channel: posted.channel, thread_ts: threadTs, ...message });
-  }
+/** Runs recorded submissions (see log-finding-job.ts). */
+export function registerLogFindingJob(client: WebClient, bot: BotContext): void {
+  bot.worker.register<SlackFindingJob>(SLACK_FINDING_JOB, (job, context) => runSlackFindingJob(client, bot, job, context));
 }

@@ -1,6 +1,8 @@
+import { randomUUID } from "node:crypto";
 import type { App, webApi } from "@slack/bolt";
 import type { Status } from "../core/types.js";
 import type { EditEntryResult } from "../services/log-service.js";
+import { isRetryable } from "../services/retryable.js";
 import type { BotContext } from "./bot-context.js";
 import { buildAnnouncement, buildItemMessage, CHECK_REACTIONS } from "./build-announcement.js";
 import { buildEditReply, NOT_ALLOWED_MESSAGE } from "./build-replies.js";
@@ -28,26 +30,56 @@ interface ReactionEvent {
  * metadata, so this works after a restart.
  */
 export function registerReactions(app: App, bot: BotContext): void {
-  const handle = async (added: boolean, event: ReactionEvent, eventId: string | undefined, botUserId: string | undefined, client: WebClient) => {
+  const handle = async (added: boolean, event: ReactionEvent, eventId: string | undefined, botUserId: string | undefined) => {
     if (!CHECK_REACTIONS.includes(event.reaction) || event.item.type !== "message") return;
     if (event.user === botUserId) return;
     if (botUserId !== undefined && event.item_user !== undefined && event.item_user !== botUserId) return;
     const { channel, ts } = event.item;
     if (channel === undefined || ts === undefined) return;
-    if (eventId !== undefined && bot.events.seen(eventId)) return;
+    // Bolt has acked the event before this listener runs: record it at once. Slack's
+    // retries carry the same event id and are refused as duplicates.
+    const id = `slack:event:${eventId ?? randomUUID()}`;
+    const job: SlackReactionJob = { added, user: event.user, channel, ts, botUserId };
     try {
-      await applyReaction(bot, client, { added, user: event.user, channel, ts, botUserId });
+      await bot.worker.submit({ id, kind: SLACK_REACTION_JOB, payload: job });
     } catch (error) {
-      bot.logger.error(`applying a reaction failed: ${messageOf(error)}`);
-      // Let a retry of this event try again.
-      if (eventId !== undefined) bot.events.forget(eventId);
+      bot.logger.error(`could not record a reaction: ${messageOf(error)}`);
     }
   };
-  app.event("reaction_added", async ({ event, body, context, client }) => {
-    await handle(true, event, body.event_id, context.botUserId, client);
+  app.event("reaction_added", async ({ event, body, context }) => {
+    await handle(true, event, body.event_id, context.botUserId);
   });
-  app.event("reaction_removed", async ({ event, body, context, client }) => {
-    await handle(false, event, body.event_id, context.botUserId, client);
+  app.event("reaction_removed", async ({ event, body, context }) => {
+    await handle(false, event, body.event_id, context.botUserId);
+  });
+}
+
+/** Outbox job kind of a check reaction added or removed. */
+export const SLACK_REACTION_JOB = "slack.reaction";
+
+export interface SlackReactionJob {
+  added: boolean;
+  user: string;
+  channel: string;
+  ts: string;
+  botUserId: string | undefined;
+}
+
+/**
+ * Runs recorded reactions. A failure that may pass throws (the outbox
+ * retries); one that will not is told to the person.
+ */
+export function registerReactionJob(client: WebClient, bot: BotContext): void {
+  bot.worker.register<SlackReactionJob>(SLACK_REACTION_JOB, async (job, context) => {
+    try {
+      await applyReaction(bot, client, job);
+    } catch (error) {
+      if (isRetryable(error) && !context.lastChance) throw error;
+      bot.logger.error(`applying a reaction failed: ${messageOf(error)}`);
+      await client.chat
+        .postEphemeral({ channel: job.channel, user: job.user, text: `I could not update the log: ${escapeSlackText(messageOf(error))}` })
+        .catch(() => undefined);
+    }
   });
 }
 

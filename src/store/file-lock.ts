@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomBytes } from "node:crypto";
 import { open, readFile, stat, unlink, utimes } from "node:fs/promises";
+import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { StoreError } from "./log-store.js";
@@ -11,11 +12,15 @@ export interface FileLockOptions {
   timeoutMs?: number;
   /** A lock not refreshed for this long is taken to be abandoned (default 2 min). */
   staleMs?: number;
+  /** Called once when the lock is busy and this caller starts waiting for it. */
+  onWait?: (holder: LockHolder) => void;
 }
 
 /** What a lock file says about its holder. */
-interface LockHolder {
+export interface LockHolder {
   pid: number | undefined;
+  /** The holder's host name, when the lock file says (older files do not). */
+  host: string | undefined;
   /** When the holder took or last refreshed the lock (ms since epoch). */
   touchedAt: number;
   raw: string;
@@ -76,13 +81,40 @@ export async function withFileLock<T>(
   }
 }
 
+/**
+ * Take the lock file and keep it until the returned release is called (an
+ * outbox holds its directory this way for the life of the process). Not
+ * queued in-process: a second hold of the same path waits like any process.
+ *
+ * @throws StoreError as withFileLock.
+ */
+export async function holdFileLock(lockPath: string, options: FileLockOptions = {}): Promise<() => Promise<void>> {
+  const key = resolve(lockPath);
+  // A lock file with our pid is taken for a previous life of this process, so hold each path once.
+  if (heldForLife.has(key)) throw new StoreError(`the lock ${key} is already held by this process`);
+  heldForLife.add(key);
+  try {
+    const release = await acquire(key, options);
+    return async () => {
+      heldForLife.delete(key);
+      await release();
+    };
+  } catch (error) {
+    heldForLife.delete(key);
+    throw error;
+  }
+}
+
+/** Paths held with holdFileLock by this process. */
+const heldForLife = new Set<string>();
+
 /** Take the lock file, waiting with jittered backoff; returns its release. */
 async function acquire(lockPath: string, options: FileLockOptions): Promise<() => Promise<void>> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
   const deadline = Date.now() + timeoutMs;
   const token = randomBytes(8).toString("hex");
-  const content = `${process.pid}\n${Date.now()}\n${token}\n`;
+  const content = `${process.pid}\n${Date.now()}\n${token}\n${hostname()}\n`;
   let backoff = MIN_BACKOFF_MS;
   let lastHolder: LockHolder | undefined;
 
@@ -94,6 +126,7 @@ async function acquire(lockPath: string, options: FileLockOptions): Promise<() =
       await breakStaleLock(lockPath, holder, staleMs);
       continue;
     }
+    if (holder !== undefined && lastHolder === undefined) options.onWait?.(holder);
     lastHolder = holder ?? lastHolder;
     if (Date.now() >= deadline) throw timeoutError(lockPath, timeoutMs, lastHolder);
     const jittered = backoff / 2 + Math.random() * (backoff / 2);
@@ -140,11 +173,12 @@ function startHolding(lockPath: string, content: string, staleMs: number): () =>
 async function readHolder(lockPath: string): Promise<LockHolder | undefined> {
   try {
     const [raw, stats] = await Promise.all([readFile(lockPath, "utf8"), stat(lockPath)]);
-    const [pidText, timeText] = raw.split("\n");
+    const [pidText, timeText, , hostText] = raw.split("\n");
     const pid = Number.parseInt(pidText ?? "", 10);
     const writtenAt = Number.parseInt(timeText ?? "", 10);
     return {
       pid: Number.isInteger(pid) && pid > 0 ? pid : undefined,
+      host: hostText === undefined || hostText === "" ? undefined : hostText,
       // A holder refreshes the mtime; a file read half-written has only its mtime.
       touchedAt: Math.max(stats.mtimeMs, Number.isFinite(writtenAt) ? writtenAt : 0),
       raw,
@@ -155,9 +189,17 @@ async function readHolder(lockPath: string): Promise<LockHolder | undefined> {
   }
 }
 
+/**
+ * Abandoned: not refreshed for `staleMs`, or (on this host) its process is
+ * gone. A holder with our own pid is a previous life of this process (a
+ * container's pid 1 after a restart): we hold nothing yet, so it is stale.
+ * Another host's pids mean nothing here; only its refreshes count.
+ */
 function isStale(holder: LockHolder, staleMs: number): boolean {
   if (Date.now() - holder.touchedAt > staleMs) return true;
-  return holder.pid !== undefined && !isProcessAlive(holder.pid);
+  if (holder.pid === undefined) return false;
+  if (holder.host !== undefined && holder.host !== hostname()) return false;
+  return holder.pid === process.pid || !isProcessAlive(holder.pid);
 }
 
 function isProcessAlive(pid: number): boolean {

@@ -5,14 +5,15 @@
  */
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { FakeGitHub } from "../support/fake-github.js";
 import { startFakeGitHub } from "../support/fake-github.js";
 import type { FakeSlack } from "../support/fake-slack.js";
 import { startFakeSlack } from "../support/fake-slack.js";
-import { sendToBot, slashCommandBody } from "../support/slack-factories.js";
+import { AMP_FINDING, findingViewState, sendToBot, slashCommandBody, viewSubmissionBody } from "../support/slack-factories.js";
 import { startFakeDiscord } from "../support/fake-discord.js";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -34,9 +35,16 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+/** A state directory of its own for each serve (its outbox), removed after the test. */
+function stateDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "research-log-state-"));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 function serve(env: Record<string, string>): Served {
   const child = spawn(process.execPath, [bin, "serve"], {
-    env: { PATH: process.env.PATH ?? "", ...env },
+    env: { PATH: process.env.PATH ?? "", STATE_DIR: env.STATE_DIR ?? stateDir(), ...env },
     stdio: ["pipe", "pipe", "pipe"],
   });
   let output = "";
@@ -148,6 +156,76 @@ describe("research-log serve", () => {
     expect(await served.exit).toBe(0);
     expect(served.output()).not.toContain(discord.token);
   });
+
+  it("loses no acknowledged submission to a SIGKILL during a GitHub outage: after a restart all 10 are in the log once", async () => {
+    const { slack, github } = await fakes();
+    const env = {
+      SLACK_BOT_TOKEN: slack.token,
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: slack.url,
+      ...githubEnv(github),
+      PORT: "0",
+      STATE_DIR: stateDir(),
+    };
+    github.outage(503);
+    const first = serve(env);
+    const [, port] = await waitForOutput(first, /HTTP mode on port (\d+)/);
+    const titles = Array.from({ length: 10 }, (_, i) => `Outage finding ${i + 1}`);
+    for (const title of titles) {
+      const body = viewSubmissionBody({ values: findingViewState({ ...AMP_FINDING, title }) });
+      const acked = await sendToBot(`http://127.0.0.1:${port}/slack/events`, SECRET, body);
+      expect(acked.status).toBe(200);
+    }
+    first.child.kill("SIGKILL");
+    await first.exit;
+    github.outage(undefined);
+
+    const second = serve(env);
+    await waitForOutput(second, /replaying 10 job/);
+    await slack.waitFor((fake) => fake.messages.filter((m) => m.channel === "C100" && m.thread_ts === undefined).length >= 10, 30_000);
+    const log = github.getFile(github.defaultBranch, LOG_PATH) ?? "";
+    for (const title of titles) expect(log.split(`## ${"2026"}`).filter((part) => part.includes(`${title}\n`))).toHaveLength(1);
+    second.child.kill("SIGTERM");
+    expect(await second.exit).toBe(0);
+    expect(second.output()).not.toContain(GITHUB_TOKEN);
+  }, 60_000);
+
+  it("exits at once on a second SIGTERM during the drain, and the next start logs everything that was acknowledged", async () => {
+    const { slack, github } = await fakes();
+    const env = {
+      SLACK_BOT_TOKEN: slack.token,
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: slack.url,
+      ...githubEnv(github),
+      PORT: "0",
+      STATE_DIR: stateDir(),
+      SHUTDOWN_TIMEOUT_S: "30",
+    };
+    github.outage(503);
+    const first = serve(env);
+    const [, port] = await waitForOutput(first, /HTTP mode on port (\d+)/);
+    const titles = Array.from({ length: 30 }, (_, i) => `Queued finding ${i + 1}`);
+    await Promise.all(
+      titles.map(async (title) => {
+        const acked = await sendToBot(`http://127.0.0.1:${port}/slack/events`, SECRET, viewSubmissionBody({ values: findingViewState({ ...AMP_FINDING, title }) }));
+        expect(acked.status).toBe(200);
+      }),
+    );
+    first.child.kill("SIGTERM");
+    await waitForOutput(first, /draining/);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    first.child.kill("SIGTERM");
+    expect(await first.exit).toBe(143);
+    expect(first.output()).toMatch(/SIGTERM again: exiting now; 30 job\(s\) stay in the outbox/);
+    github.outage(undefined);
+
+    const second = serve(env);
+    await slack.waitFor((fake) => fake.messages.filter((m) => m.channel === "C100" && m.thread_ts === undefined).length >= 30, 60_000);
+    const log = github.getFile(github.defaultBranch, LOG_PATH) ?? "";
+    for (const title of titles) expect(log.split("\n").filter((line) => line.endsWith(` ${title}`))).toHaveLength(1);
+    second.child.kill("SIGTERM");
+    expect(await second.exit).toBe(0);
+  }, 90_000);
 
   it("refuses to start with one message per bad variable, naming it", async () => {
     const served = serve({ SLACK_BOT_TOKEN: "not-a-bot-token", DIGEST_CRON: "every morning", DIGEST_TIMEZONE: "Mars/Olympus", PORT: "http" });

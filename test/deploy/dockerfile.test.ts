@@ -62,7 +62,8 @@ async function buildStage(stage: Stage, dir: string, built: Map<string, string>)
     if (op === "COPY") {
       // Docker's rules: a directory's contents are copied; several sources or a trailing `/` make dest a directory.
       const from = /^--from=(\S+)\s+/.exec(args);
-      const parts = args.replace(/^--from=\S+\s+/, "").split(/\s+/);
+      // --chown needs a `node` user, which a CI host may lack: ownership is the image's business.
+      const parts = args.replace(/^--from=\S+\s+/, "").replace(/^--chown=\S+\s+/, "").split(/\s+/);
       const destRaw = parts.pop() ?? ".";
       const dest = join(dir, destRaw);
       const destIsDir = parts.length > 1 || destRaw.endsWith("/");
@@ -94,6 +95,10 @@ describe("the Dockerfile", () => {
     const final = dockerfile.at(-1);
     const cmd = final?.instructions.find((i) => i.op === "CMD")?.args;
     expect(JSON.parse(cmd ?? "[]")).toEqual(["node", "dist/src/cli/main.js", "serve"]);
+    // The outbox journal lives in a volume, owned by the user the bot runs as.
+    const state = final?.instructions.filter((i) => ["ENV", "VOLUME", "COPY", "USER"].includes(i.op)).map((i) => `${i.op} ${i.args}`);
+    expect(state).toEqual(expect.arrayContaining(["ENV STATE_DIR=/var/lib/research-log", 'VOLUME ["/var/lib/research-log"]', "USER node"]));
+    expect(state).toContainEqual(expect.stringMatching(/^COPY --from=build --chown=node:node \S+ \/var\/lib\/research-log$/));
     const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
     expect(pkg.scripts.start).toBe("node dist/src/cli/main.js serve");
   });
@@ -129,6 +134,7 @@ describe("the Dockerfile", () => {
       GITHUB_REPO: `${github.owner}/${github.repo}`,
       GITHUB_TOKEN: "image-token",
       GITHUB_API_URL: github.url,
+      STATE_DIR: join(appDir, "var/lib/research-log"),
     };
     const child = spawn(command, args, { cwd: appDir, env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";

@@ -13,6 +13,8 @@ import type { FakeGitHub } from "../support/fake-github.js";
 import type { ModalValues, SentModal } from "../support/discord-factories.js";
 import { logFindingCommand, modalSubmit } from "../support/discord-factories.js";
 import { startGitHubLogService, TEST_LOG_PATH } from "../support/github-log-service.js";
+import type { TestOutbox } from "../support/test-outbox.js";
+import { openTestOutbox } from "../support/test-outbox.js";
 
 export const LOG_PATH = TEST_LOG_PATH;
 export const NOW = new Date("2026-01-20T12:00:00Z");
@@ -22,13 +24,16 @@ export interface DiscordHarness {
   github: FakeGitHub;
   service: LogService;
   bot: DiscordBot;
+  /** The bot's outbox (a temporary state directory). */
+  outbox: TestOutbox;
   errors: string[];
   log(): string | undefined;
   /** Sends an interaction and waits until the bot has answered it (callback posted). */
   interact(payload: { id: string }): Promise<void>;
   /** `/log-finding` then the form filled with `values`; resolves once the reply to the submission is final. */
   logFinding(values: ModalValues, options?: { category?: string; status?: string }): Promise<{ modal: SentModal; submitId: string }>;
-  restart(): Promise<void>;
+  /** A new bot over the same fakes and state directory; without `drainMs`, in-flight work is only in the outbox (a crash). */
+  restart(options?: { drainMs?: number; before?: () => Promise<void> | void }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -36,17 +41,20 @@ export async function startDiscordHarness(options: { clock?: Clock; config?: Par
   const discord = await startFakeDiscord();
   const clock = options.clock ?? { now: () => NOW };
   const { github, service } = await startGitHubLogService({ clock, retries: 0, maxAttempts: 2 });
+  const outbox = await openTestOutbox({ clock });
   const errors: string[] = [];
   const config: DiscordConfig = { token: discord.token, applicationId: discord.applicationId, guildId: discord.guildId, apiUrl: discord.apiUrl, ...options.config };
   const makeBot = () =>
-    createDiscordBot({ config, service, clock, logger: { info: () => undefined, warn: () => undefined, error: (m) => errors.push(m) } });
+    createDiscordBot({ config, service, worker: outbox.worker, clock, logger: { info: () => undefined, warn: () => undefined, error: (m) => errors.push(m) } });
   let bot = makeBot();
   await bot.start();
+  outbox.worker.start();
 
   const h: DiscordHarness = {
     discord,
     github,
     service,
+    outbox,
     get bot() {
       return bot;
     },
@@ -65,14 +73,18 @@ export async function startDiscordHarness(options: { clock?: Clock; config?: Par
       await settle(h, submit.id);
       return { modal, submitId: submit.id };
     },
-    async restart() {
+    async restart(restartOptions = {}) {
+      await outbox.reopen(restartOptions.drainMs ?? 0);
       await bot.stop();
       await discord.waitFor((d) => d.sessions === 0);
+      await restartOptions.before?.();
       bot = makeBot();
       await bot.start();
+      outbox.worker.start();
     },
     async close() {
       await bot.stop().catch(() => undefined);
+      await outbox.close();
       await discord.close();
       await github.close();
     },

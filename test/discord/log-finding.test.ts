@@ -112,9 +112,9 @@ describe("Discord: commands and /log-finding", () => {
     expect(String(h.discord.answer(again.id).original?.content)).toMatch(/already/);
   });
 
-  it("hands the entry's markdown back when the store is down", async () => {
+  it("hands the entry's markdown back when the store refuses the write for good", async () => {
     h = await startDiscordHarness();
-    h.github.outage(503);
+    h.github.denyWrites();
     const { submitId } = await h.logFinding(AMP_VALUES);
     const answer = h.discord.answer(submitId);
     const text = [answer.original?.content, ...answer.followUps.map((f) => f.content)].join("\n");
@@ -122,8 +122,22 @@ describe("Discord: commands and /log-finding", () => {
     expect(text).toContain("```\n## 2026-01-20 AMP Breaks Complex Number Operations");
     expect(text).toContain("- [ ] Test with bfloat16 instead of float16");
     expect(h.discord.messages).toHaveLength(0);
-    h.github.outage(undefined);
     expect(logCommits(h)).toHaveLength(0);
+    expect(h.outbox.outbox.size).toBe(0);
+  });
+
+  it("keeps an acknowledged submission through an outage and a restart, then logs and announces it once", async () => {
+    h = await startDiscordHarness();
+    h.github.outage(503);
+    const { submitId } = await h.logFinding(AMP_VALUES);
+    expect(String(h.discord.answer(submitId).original?.content)).toMatch(/is saved.*keep trying/);
+    expect(h.outbox.outbox.size).toBe(1);
+    await h.restart({ before: () => h?.github.outage(undefined) });
+    await h.discord.waitFor((d) => /Logged \*\*AMP/.test(String(d.answer(submitId).original?.content)), 15_000);
+    await settle(h);
+    expect(logCommits(h)).toHaveLength(1);
+    expect(h.discord.messages.filter((m) => m.channel_id === h?.discord.channelId)).toHaveLength(1);
+    expect(h.outbox.outbox.size).toBe(0);
   });
 
   it("Log as finding prefills Finding and Related and announces in a thread on that message", async () => {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createLogService } from "../../src/services/log-service.js";
 import type { SlackBot } from "../../src/slack/create-slack-bot.js";
 import { createSlackBot } from "../../src/slack/create-slack-bot.js";
@@ -6,6 +6,8 @@ import type { LogStore } from "../../src/store/log-store.js";
 import { viewSubmissionBody } from "../support/slack-factories.js";
 import type { Harness } from "./slack-harness.js";
 import { settle, startHarness } from "./slack-harness.js";
+import type { TestOutbox } from "../support/test-outbox.js";
+import { openTestOutbox } from "../support/test-outbox.js";
 
 const unusedStore: LogStore = {
   description: "unused",
@@ -17,6 +19,11 @@ const unusedStore: LogStore = {
 const config = { botToken: "xoxb-1", appToken: undefined, signingSecret: undefined, apiUrl: undefined, allowedChannels: undefined, allowedUsers: undefined };
 
 let h: Harness | undefined;
+let spare: TestOutbox;
+beforeAll(async () => {
+  spare = await openTestOutbox();
+});
+afterAll(() => spare.close());
 afterEach(async () => {
   await h?.close();
   h = undefined;
@@ -24,13 +31,14 @@ afterEach(async () => {
 
 describe("createSlackBot", () => {
   it("needs a signing secret in HTTP mode", () => {
-    expect(() => createSlackBot({ config, service: createLogService({ store: unusedStore }) })).toThrow(/SLACK_SIGNING_SECRET/);
+    expect(() => createSlackBot({ config, service: createLogService({ store: unusedStore }), worker: spare.worker })).toThrow(/SLACK_SIGNING_SECRET/);
   });
 
   it("builds a Socket Mode app when an app token is set, without connecting", () => {
     const bot: SlackBot = createSlackBot({
       config: { ...config, appToken: "xapp-1-A1-1-abc" },
       service: createLogService({ store: unusedStore }),
+      worker: spare.worker,
       identity: { botId: "B1", botUserId: "U1" },
     });
     expect(bot.app).toBeDefined();
@@ -45,13 +53,14 @@ describe("createSlackBot", () => {
     const scheduled = createSlackBot({
       config: { ...config, botToken: h.slack.token, signingSecret: "s", apiUrl: h.slack.url },
       service: h.service,
+      worker: spare.worker,
       identity: { botId: h.slack.botId, botUserId: h.slack.botUserId },
       digestChannel: "C900",
     });
     const posted = await scheduled.postScheduledDigest();
     expect(posted).toMatchObject({ posted: true, items: 2 });
     expect(h.slack.messages.filter((m) => m.channel === "C900")).toHaveLength(3);
-    const unscheduled = createSlackBot({ config: { ...config, botToken: h.slack.token, signingSecret: "s", apiUrl: h.slack.url }, service: h.service });
+    const unscheduled = createSlackBot({ config: { ...config, botToken: h.slack.token, signingSecret: "s", apiUrl: h.slack.url }, service: h.service, worker: spare.worker });
     expect(await unscheduled.postScheduledDigest()).toBeUndefined();
   });
 });

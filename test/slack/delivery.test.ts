@@ -84,9 +84,9 @@ describe("delivery", () => {
 });
 
 describe("failures", () => {
-  it("DMs the submitter the reason and the entry's markdown when the store is down", async () => {
+  it("DMs the submitter the reason and the entry's markdown when the store refuses the write for good", async () => {
     h = await startHarness();
-    h.github.outage(503);
+    h.github.denyWrites();
     await h.send(viewSubmissionBody({ user: { id: "U111", name: "ada" } }));
     await h.slack.waitFor((s) => s.messages.some((m) => m.channel === "U111"), 15_000);
     await settle(h);
@@ -96,6 +96,45 @@ describe("failures", () => {
     expect(dm?.text).toContain("- [ ] Test with bfloat16 instead of float16");
     expect(dm?.text).toContain("MLflow run `abc123`");
     expect(h.slack.messages.filter((m) => m.channel === "C100")).toHaveLength(0);
+    // Handed back: nothing is left to retry.
+    expect(h.outbox.outbox.size).toBe(0);
+  });
+
+  it("keeps an acknowledged submission through a GitHub outage and a crash, and logs it once when GitHub is back", async () => {
+    h = await startHarness({ retries: 0, maxAttempts: 1 });
+    h.github.outage(503);
+    const acked = await h.send(viewSubmissionBody({ user: { id: "U111", name: "ada" } }));
+    expect(acked.status).toBe(200);
+    await h.slack.waitFor((s) => s.messages.some((m) => m.channel === "U111"), 15_000);
+    expect(h.slack.messages.find((m) => m.channel === "U111")?.text).toMatch(/is saved.*I will keep trying/);
+    expect(h.outbox.outbox.size).toBe(1);
+    // A crash (nothing drained), then GitHub comes back before the new process starts.
+    await h.restart({ before: () => h?.github.outage(undefined) });
+    await h.slack.waitFor((s) => s.messages.filter((m) => m.channel === "C100").length >= 3, 15_000);
+    await settle(h);
+    expect(logCommits(h)).toHaveLength(1);
+    expect(h.log()?.match(/AMP Breaks Complex Number Operations/g)).toHaveLength(1);
+    expect(h.slack.messages.filter((m) => m.channel === "C100")).toHaveLength(3);
+    expect(h.slack.messages.filter((m) => m.channel === "U111").map((m) => m.text)).toEqual([
+      expect.stringMatching(/is saved/),
+      expect.stringMatching(/is in the log now/),
+    ]);
+    expect(h.outbox.outbox.size).toBe(0);
+  });
+
+  it("replays a submission acknowledged just before a crash: announced once, with each item once", async () => {
+    h = await startHarness();
+    h.github.stallNextPut({ ms: 400, when: "after" });
+    await h.send(viewSubmissionBody({ user: { id: "U111", name: "ada" } }));
+    // Killed while the commit is in flight: it lands, but the process never hears.
+    const github = h.github;
+    await until(() => github.requestsTo("PUT", /contents/).length >= 1);
+    await h.restart();
+    await h.slack.waitFor((s) => s.messages.filter((m) => m.channel === "C100").length >= 3, 15_000);
+    await settle(h, 300);
+    expect(logCommits(h)).toHaveLength(1);
+    expect(h.slack.messages.filter((m) => m.channel === "C100")).toHaveLength(3);
+    expect(h.outbox.outbox.size).toBe(0);
   });
 
   it("joins a public channel it is not in, then announces", async () => {
@@ -128,3 +167,11 @@ describe("failures", () => {
     expect(logCommits(h)).toHaveLength(0);
   });
 });
+
+async function until(done: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -14,6 +14,8 @@ import type { FakeSlack, FakeSlackOptions } from "../support/fake-slack.js";
 import { startFakeSlack } from "../support/fake-slack.js";
 import { sendToBot } from "../support/slack-factories.js";
 import { startGitHubLogService, TEST_LOG_PATH } from "../support/github-log-service.js";
+import type { TestOutbox } from "../support/test-outbox.js";
+import { openTestOutbox } from "../support/test-outbox.js";
 
 export const SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
 export const LOG_PATH = TEST_LOG_PATH;
@@ -32,14 +34,20 @@ export interface Harness {
   github: FakeGitHub;
   service: LogService;
   bot: SlackBot;
+  /** The bot's outbox (a temporary state directory). */
+  outbox: TestOutbox;
   /** `http://127.0.0.1:<port>` of the bot. */
   base: string;
   errors: string[];
   /** POSTs a signed request to /slack/events. */
   send(body: string, options?: { timestamp?: number; retryNum?: number; headers?: Record<string, string> }): ReturnType<typeof sendToBot>;
   log(): string | undefined;
-  /** Stops the bot and starts a new instance over the same fakes. */
-  restart(): Promise<void>;
+  /**
+   * Stops the bot and starts a new instance over the same fakes and the same
+   * state directory. Without `drainMs`, nothing in flight is waited for: as a
+   * crash, what was acknowledged is only in the outbox.
+   */
+  restart(options?: { drainMs?: number; before?: () => Promise<void> | void }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -48,6 +56,8 @@ export interface HarnessOptions {
   config?: Partial<SlackConfig>;
   files?: Record<string, string>;
   clock?: Clock;
+  retries?: number;
+  maxAttempts?: number;
 }
 
 /** A Bolt logger that keeps errors for assertions and prints nothing. */
@@ -75,7 +85,13 @@ function quietLogger(errors: string[]): Logger {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const slack = await startFakeSlack({ users: USERS, ...options.slack });
   const clock = options.clock ?? { now: () => NOW };
-  const { github, service } = await startGitHubLogService({ clock, ...(options.files === undefined ? {} : { files: options.files }) });
+  const { github, service } = await startGitHubLogService({
+    clock,
+    ...(options.files === undefined ? {} : { files: options.files }),
+    ...(options.retries === undefined ? {} : { retries: options.retries }),
+    ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
+  });
+  const outbox = await openTestOutbox({ clock });
   const errors: string[] = [];
   const config: SlackConfig = {
     botToken: slack.token,
@@ -90,6 +106,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     createSlackBot({
       config,
       service,
+      worker: outbox.worker,
       port: 0,
       clock,
       logger: quietLogger(errors),
@@ -98,10 +115,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     });
   let bot = makeBot();
   await bot.start();
+  outbox.worker.start();
   const harness: Harness = {
     slack,
     github,
     service,
+    outbox,
     get bot() {
       return bot;
     },
@@ -111,13 +130,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     errors,
     send: (body, sendOptions = {}) => sendToBot(`${harness.base}/slack/events`, SECRET, body, sendOptions),
     log: () => github.getFile(github.defaultBranch, LOG_PATH),
-    async restart() {
+    async restart(restartOptions = {}) {
       await bot.stop();
+      await outbox.reopen(restartOptions.drainMs ?? 0);
+      await restartOptions.before?.();
       bot = makeBot();
       await bot.start();
+      outbox.worker.start();
     },
     async close() {
       await bot.stop().catch(() => undefined);
+      await outbox.close();
       await slack.close();
       await github.close();
     },
