@@ -1,13 +1,14 @@
 import { createHash } from "node:crypto";
 import type { App, webApi } from "@slack/bolt";
 import { todayIn } from "../core/dates.js";
+import { shorten } from "../core/shorten.js";
 import type { Finding, FindingInput } from "../core/types.js";
 import { LogWriteError } from "../services/log-service.js";
 import type { BotContext } from "./bot-context.js";
 import { buildAnnouncement, buildItemMessage } from "./build-announcement.js";
 import type { ModalContext } from "./build-finding-modal.js";
 import { buildFindingModal, LOG_FINDING_CALLBACK_ID, MAX_INPUT_LENGTH, parseModalContext } from "./build-finding-modal.js";
-import { buildNotInChannelMessage, buildWriteFailureMessage, NOT_ALLOWED_MESSAGE } from "./build-replies.js";
+import { buildNotInChannelMessage, buildWriteFailureMessages, NOT_ALLOWED_MESSAGE } from "./build-replies.js";
 import { escapeSlackText, slackTextToPlain } from "./escape-slack-text.js";
 import { isAllowed } from "./is-allowed.js";
 import { lookUpPerson, NotInChannelError, postToChannel } from "./slack-calls.js";
@@ -72,7 +73,7 @@ export function registerLogFinding(app: App, bot: BotContext): void {
         view: buildFindingModal({
           context: { channel, threadTs },
           categories: service.categories,
-          finding: slackTextToPlain(message.text ?? "").slice(0, MAX_INPUT_LENGTH),
+          finding: shorten(slackTextToPlain(message.text ?? ""), MAX_INPUT_LENGTH),
           related: permalink,
         }),
       });
@@ -130,13 +131,11 @@ async function logAndAnnounce(
   } catch (error) {
     const markdown = error instanceof LogWriteError ? error.markdown : undefined;
     logger.error(`could not save a finding: ${messageOf(error)}`);
-    await client.chat.postMessage({
-      channel: userId,
-      text:
-        markdown === undefined
-          ? `:warning: I could not save your finding: ${escapeSlackText(messageOf(error))}`
-          : buildWriteFailureMessage({ reason: messageOf(error), markdown }),
-    });
+    const texts =
+      markdown === undefined
+        ? [`:warning: I could not save your finding: ${escapeSlackText(messageOf(error))}`]
+        : buildWriteFailureMessages({ reason: messageOf(error), markdown });
+    for (const text of texts) await client.chat.postMessage({ channel: userId, text });
     return;
   }
   if (!result.ok) {
