@@ -1,7 +1,7 @@
 import { LabelBuilder, ModalBuilder, TextInputBuilder, TextInputStyle } from "discord.js";
 import type { APIModalInteractionResponseCallbackData } from "discord.js";
 import type { FieldError, FindingInput } from "../core/types.js";
-import { truncate } from "./escape-discord-text.js";
+import { shorten } from "../core/shorten.js";
 import { FIELD_LABELS } from "../core/normalize-finding.js";
 
 /** Custom ids of the modal's text inputs. */
@@ -62,14 +62,14 @@ export function buildFindingModal(options: FindingModalOptions): APIModalInterac
   const { context } = options;
   const input = (id: string, style: TextInputStyle, required: boolean, max: number, value: string | undefined, placeholder: string) => {
     const builder = new TextInputBuilder().setCustomId(id).setStyle(style).setRequired(required).setMaxLength(max).setPlaceholder(placeholder);
-    if (value !== undefined && value !== "") builder.setValue(truncate(value, max));
+    if (value !== undefined && value !== "") builder.setValue(shorten(value, max));
     return builder;
   };
   const label = (text: string, description: string, component: TextInputBuilder) =>
     new LabelBuilder().setLabel(text).setDescription(description).setTextInputComponent(component);
   const modal = new ModalBuilder()
     .setCustomId(formatModalId(context))
-    .setTitle(truncate(`Log a finding (${context.category}, ${context.status})`, 45))
+    .setTitle(shorten(`Log a finding (${context.category}, ${context.status})`, 45))
     .addLabelComponents(
       label("Title", "One line", input(FINDING_INPUT_IDS.title, TextInputStyle.Short, true, MAX_TITLE_LENGTH, options.title, "AMP breaks complex number operations")),
       label("Related", "Optional: files, runs, links, separated by commas", input(FINDING_INPUT_IDS.related, TextInputStyle.Short, false, MAX_INPUT_LENGTH, options.related, "experiments/train.py, MLflow run abc123")),

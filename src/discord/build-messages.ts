@@ -1,6 +1,7 @@
 import type { APIEmbed, MessageMentionOptions } from "discord.js";
 import type { Status } from "../core/types.js";
-import { escapeDiscordText, truncate } from "./escape-discord-text.js";
+import { shorten } from "../core/shorten.js";
+import { escapeDiscordText, shortenEscaped } from "./escape-discord-text.js";
 import { formatMarker } from "./message-marker.js";
 import type { EntrySummary } from "../services/log-service.js";
 
@@ -46,7 +47,7 @@ export function buildAnnouncement(payload: AnnouncementPayload): DiscordMessage 
   ].filter((part): part is string => part !== undefined);
   const hint = payload.status === "Resolved" ? "Remove the ✅ to reopen it" : "React with ✅ to mark it Resolved";
   const embed: APIEmbed = {
-    title: truncate(`📝 ${payload.title}`, 256),
+    title: shorten(`📝 ${payload.title}`, 256),
     color: COLOR[payload.status] ?? 0,
     fields: [
       { name: "Category", value: escapeDiscordText(payload.category ?? "—"), inline: true },
@@ -56,7 +57,7 @@ export function buildAnnouncement(payload: AnnouncementPayload): DiscordMessage 
   };
   if (payload.entryUrl !== undefined) embed.url = payload.entryUrl;
   if (details.length > 0) embed.description = details.join(" · ");
-  return { content: `New finding: **${escapeDiscordText(truncate(payload.title, 500))}**`, embeds: [embed], allowedMentions: NO_PINGS };
+  return { content: `New finding: **${escapeDiscordText(shorten(payload.title, 500))}**`, embeds: [embed], allowedMentions: NO_PINGS };
 }
 
 /** The announcement's embed with a new status (the rest as it was posted). */
@@ -91,10 +92,10 @@ export interface ItemPayload {
 export function buildItemMessage(payload: ItemPayload): DiscordMessage {
   const escaped = escapeDiscordText(payload.text);
   const cut = escaped.length > MAX_DESCRIPTION - 4;
-  const text = cut ? truncate(escaped, MAX_DESCRIPTION - 4) : escaped;
+  const text = cut ? shortenEscaped(escaped, MAX_DESCRIPTION - 4) : escaped;
   const hint = payload.done ? "Checked off. Remove the reaction to reopen it" : "React with ✅ to check it off";
   const embed: APIEmbed = {
-    author: { name: truncate(payload.title, 256), ...(payload.entryUrl === undefined ? {} : { url: payload.entryUrl }) },
+    author: { name: shorten(payload.title, 256), ...(payload.entryUrl === undefined ? {} : { url: payload.entryUrl }) },
     description: payload.done ? `~~${text}~~` : text,
     color: payload.done ? COLOR.Resolved : COLOR.Open,
     footer: { text: `${hint} · ${formatMarker({ kind: "item", id: payload.id, item: payload.item, cut })}` },
@@ -127,9 +128,9 @@ export function buildDigestMessage(groups: readonly DigestGroup[]): DiscordMessa
   const blocks: string[] = [];
   let length = 0;
   for (const [index, group] of groups.entries()) {
-    const title = escapeDiscordText(truncate(group.title, 200));
+    const title = escapeDiscordText(shorten(group.title, 200));
     const heading = group.url === undefined ? `**${title}**` : `**${link(title, group.url)}**`;
-    const block = [heading, ...group.items.map((item) => `• ${escapeDiscordText(truncate(item.text, 200))}${age(item.ageDays)}`)].join("\n");
+    const block = [heading, ...group.items.map((item) => `• ${escapeDiscordText(shorten(item.text, 200))}${age(item.ageDays)}`)].join("\n");
     if (length + block.length > MAX_DESCRIPTION - 100) {
       blocks.push(`…and ${groups.length - index} more finding${groups.length - index === 1 ? "" : "s"}`);
       break;
@@ -148,7 +149,7 @@ export type EditKind = "checked" | "unchecked" | "status";
 
 /** The thread message saying who changed what, with the commit. */
 export function buildEditReply(options: { userId: string; kind: EditKind; what: string; commitUrl: string | undefined }): DiscordMessage {
-  const what = escapeDiscordText(truncate(options.what, 500));
+  const what = escapeDiscordText(shorten(options.what, 500));
   const action =
     options.kind === "checked" ? `checked off “${what}”` : options.kind === "unchecked" ? `reopened “${what}”` : `set the status to **${what}**`;
   const commit = options.commitUrl === undefined ? "" : ` (${link("commit", options.commitUrl)})`;
@@ -164,7 +165,7 @@ export function buildFindingsList(heading: string, entries: readonly ListedEntry
   const lines = [`${escapeDiscordText(heading)} (${entries.length}):`];
   let length = lines[0]?.length ?? 0;
   for (const [index, entry] of entries.entries()) {
-    const title = escapeDiscordText(truncate(entry.title, 150));
+    const title = escapeDiscordText(shorten(entry.title, 150));
     const open = entry.actionItems.filter((item) => !item.done).length;
     const details = [entry.date, entry.category, entry.status, open > 0 ? `${open} open item${open === 1 ? "" : "s"}` : undefined]
       .filter((part): part is string => part !== undefined && part !== "")

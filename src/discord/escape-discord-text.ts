@@ -6,6 +6,7 @@
  * read back with `unescapeDiscordText`, which is how a reaction handler
  * recovers an action item's exact text from the message after a restart.
  */
+import { shorten } from "../core/shorten.js";
 
 const MARKDOWN = /[\\*_~`|>#<[\]()-]/g;
 const URL_PATTERN = /(https?:\/\/[^\s<>]+)/;
@@ -30,10 +31,16 @@ export function unescapeDiscordText(text: string): string {
     .join("");
 }
 
-/** Cuts `text` to at most `max` characters, marking the cut with an ellipsis. */
-export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+/** What must stay whole in escaped Discord text: a backslash escape, a URL. */
+export const DISCORD_UNBREAKABLE = /\\[^0-9A-Za-z\s]|https?:\/\/[^\s<>]+/g;
+
+/** Already escaped Discord text in at most `max` characters, never cut between a backslash and what it escapes, inside a URL or inside a character. */
+export function shortenEscaped(escaped: string, max: number, ellipsis = "…"): string {
+  return shorten(escaped, max, { unbreakable: DISCORD_UNBREAKABLE, ellipsis });
 }
+
+/** The shared grapheme-safe `shorten` (src/core/shorten.ts), under the name older call sites use. */
+export { shorten as truncate };
 
 /**
  * `text` as fenced code blocks of at most `max` characters each (a Discord
@@ -47,7 +54,8 @@ export function codeBlocks(text: string, max = 1900): string[] {
   let rest = safe;
   while (rest.length > 0) {
     let cut = rest.length <= room ? rest.length : rest.lastIndexOf("\n", room);
-    if (cut <= 0) cut = room;
+    // No line end to cut at: cut between graphemes (a lone grapheme longer than the room, by code point).
+    if (cut <= 0) cut = shorten(rest, room, { ellipsis: "" }).length || (/[\uD800-\uDBFF]/.test(rest[room - 1] ?? "") ? room - 1 : room);
     chunks.push(rest.slice(0, cut));
     rest = rest.slice(cut).replace(/^\n/, "");
   }

@@ -3,7 +3,8 @@ import type { ChatInputCommandInteraction } from "discord.js";
 import { messageOf } from "../error-details.js";
 import type { DiscordBotContext } from "./bot-context.js";
 import { buildFindingsList, NO_PINGS } from "./build-messages.js";
-import { escapeDiscordText, truncate } from "./escape-discord-text.js";
+import { shorten } from "../core/shorten.js";
+import { escapeDiscordText } from "./escape-discord-text.js";
 import { postDigest } from "./post-digest.js";
 
 /** `/findings open | search words | digest`: lists answered to the asker only; the digest posted in the channel. */
@@ -12,7 +13,7 @@ export async function handleFindingsCommand(interaction: ChatInputCommandInterac
   const sub = interaction.options.getSubcommand(true);
   // Reading the log can take longer than the 3 s Discord gives the first answer.
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  const tell = (content: string) => interaction.editReply({ content: truncate(content, 2000), allowedMentions: NO_PINGS });
+  const tell = (content: string) => interaction.editReply({ content: shorten(content, 2000), allowedMentions: NO_PINGS });
   try {
     if (sub === "open") {
       await tell(buildFindingsList("Open findings", await service.list({ open: true })));

@@ -33,7 +33,7 @@ export async function openFindingModalFromMessage(interaction: MessageContextMen
   await interaction.showModal(
     buildFindingModal({
       context: { category: bot.service.categories[0] ?? "Training", status: STATUSES[0], channel: message.channelId, message: message.id },
-      finding: message.content.slice(0, MAX_INPUT_LENGTH),
+      finding: truncate(message.content, MAX_INPUT_LENGTH),
       related: message.url,
     }),
   );

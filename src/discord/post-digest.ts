@@ -2,7 +2,7 @@ import type { Client, SendableChannels } from "discord.js";
 import type { LogService } from "../services/log-service.js";
 import type { DigestGroup } from "./build-messages.js";
 import { buildDigestMessage, buildItemMessage } from "./build-messages.js";
-import { truncate } from "./escape-discord-text.js";
+import { shorten } from "../core/shorten.js";
 
 /** What a digest run did. */
 export interface DigestPosted {
@@ -37,7 +37,7 @@ export async function postDigest(client: Client, channelId: string, service: Log
   if (groups.length === 0) return { posted: false, messageId: undefined, items: 0 };
   const channel = await sendableChannel(client, channelId);
   const head = await channel.send(buildDigestMessage(groups));
-  const thread = channel.isThread() ? channel : await head.startThread({ name: truncate(`Digest ${new Date(head.createdTimestamp).toISOString().slice(0, 10)}`, 100) });
+  const thread = channel.isThread() ? channel : await head.startThread({ name: shorten(`Digest ${new Date(head.createdTimestamp).toISOString().slice(0, 10)}`, 100) });
   let items = 0;
   for (const group of groups) {
     for (const item of group.items) {

@@ -1,5 +1,5 @@
 import type { types } from "@slack/bolt";
-import { escapeSlackText, slackLink, truncate } from "./escape-slack-text.js";
+import { escapeSlackText, shortenSlackText, slackLink } from "./escape-slack-text.js";
 import type { EntryPayload, ItemPayload, SlackMetadata } from "./message-metadata.js";
 import { entryMetadata, itemMetadata } from "./message-metadata.js";
 
@@ -19,8 +19,9 @@ const STATUS_EMOJI: Record<string, string> = { Open: ":large_yellow_circle:", Re
 // Slack's limit for a section's text; titles are short, but item text is free.
 const SECTION_LIMIT = 3000;
 
-const titleText = (title: string, url: string | undefined): string =>
-  url === undefined ? `*${escapeSlackText(title)}*` : `*${slackLink(url, title)}*`;
+/** The title in at most `max` escaped characters, linked when there is a URL. */
+const titleText = (title: string, url: string | undefined, max: number): string =>
+  url === undefined ? `*${shortenSlackText(title, max)}*` : `*${slackLink(url, title, max)}*`;
 
 /**
  * The message announcing a finding in the channel: title (linked to the entry
@@ -28,14 +29,13 @@ const titleText = (title: string, url: string | undefined): string =>
  * the entry, so a reaction on it can be applied after a restart.
  */
 export function buildAnnouncement(payload: EntryPayload): SlackMessage {
-  const title = truncate(payload.title, 500);
   const context = [
     payload.logged_by === undefined ? undefined : `Logged by <@${payload.logged_by}>`,
     payload.commit_url === undefined ? undefined : slackLink(payload.commit_url, "commit"),
     payload.status === "Resolved" ? undefined : "React with :white_check_mark: to mark it Resolved",
   ].filter((part): part is string => part !== undefined);
   const blocks: types.KnownBlock[] = [
-    { type: "section", text: { type: "mrkdwn", text: `:memo: New finding: ${titleText(title, payload.entry_url)}` } },
+    { type: "section", text: { type: "mrkdwn", text: `:memo: New finding: ${titleText(payload.title, payload.entry_url, 1000)}` } },
     {
       type: "section",
       fields: [
@@ -46,7 +46,7 @@ export function buildAnnouncement(payload: EntryPayload): SlackMessage {
   ];
   if (context.length > 0) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: context.join(" · ") }] });
   return {
-    text: `New finding: ${escapeSlackText(title)} (${escapeSlackText(payload.category ?? "")}, ${payload.status})`,
+    text: `New finding: ${shortenSlackText(payload.title, 1000)} (${escapeSlackText(payload.category ?? "")}, ${payload.status})`,
     blocks,
     metadata: entryMetadata(payload),
   };
@@ -57,12 +57,13 @@ export function buildAnnouncement(payload: EntryPayload): SlackMessage {
  * thread), so that a reaction on it checks the item off.
  */
 export function buildItemMessage(payload: ItemPayload, options: { showTitle?: boolean } = {}): SlackMessage {
-  const text = truncate(payload.text, SECTION_LIMIT - 600);
-  const body = payload.done ? `:white_check_mark: ~${escapeSlackText(text)}~` : `:white_large_square: ${escapeSlackText(text)}`;
+  // Escaped, then shortened: the title (with its link) and the text together stay within the section's limit.
+  const text = shortenSlackText(payload.text, SECTION_LIMIT - 800);
+  const body = payload.done ? `:white_check_mark: ~${text}~` : `:white_large_square: ${text}`;
   const age = payload.age_days === undefined ? "" : ` _(${payload.age_days === 1 ? "1 day" : `${payload.age_days} days`} old)_`;
-  const title = options.showTitle === true ? `${titleText(truncate(payload.title, 300), payload.entry_url)}: ` : "";
+  const title = options.showTitle === true ? `${titleText(payload.title, payload.entry_url, 300)}: ` : "";
   return {
-    text: `${payload.done ? "Done" : "Action item"}: ${escapeSlackText(text)}`,
+    text: `${payload.done ? "Done" : "Action item"}: ${text}`,
     blocks: [
       { type: "section", text: { type: "mrkdwn", text: `${title}${body}${age}` } },
       {

@@ -1,5 +1,5 @@
 import type { types } from "@slack/bolt";
-import { escapeSlackText, slackLink, truncate } from "./escape-slack-text.js";
+import { shortenSlackText, slackLink } from "./escape-slack-text.js";
 
 /** One finding's open action items, as the digest shows them. */
 export interface DigestGroup {
@@ -14,6 +14,29 @@ const SECTION_LIMIT = 3000;
 
 const age = (days: number | undefined): string =>
   days === undefined ? "" : ` _(${days === 1 ? "1 day" : `${days} days`})_`;
+
+/**
+ * One finding's section: its title and its items, each escaped and then
+ * shortened, whole lines only (a cut never falls inside `&amp;` or a link),
+ * within the section limit after escaping.
+ */
+function groupText(group: DigestGroup): string {
+  const heading = group.url === undefined ? `*${shortenSlackText(group.title, 300)}*` : `*${slackLink(group.url, group.title, 300)}*`;
+  const lines = [heading];
+  let length = heading.length;
+  for (const [index, item] of group.items.entries()) {
+    const line = `• ${shortenSlackText(item.text, 300)}${age(item.ageDays)}`;
+    const more = `…and ${group.items.length - index} more in the thread`;
+    const last = index === group.items.length - 1;
+    if (length + 1 + line.length + (last ? 0 : 1 + more.length) > SECTION_LIMIT) {
+      lines.push(more);
+      break;
+    }
+    lines.push(line);
+    length += 1 + line.length;
+  }
+  return lines.join("\n");
+}
 
 /**
  * The digest's head message: open action items grouped by finding, with
@@ -33,10 +56,7 @@ export function buildDigestMessage(groups: readonly DigestGroup[]): { text: stri
       blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `…and ${groups.length - index} more findings` }] });
       break;
     }
-    const title = truncate(group.title, 300);
-    const heading = group.url === undefined ? `*${escapeSlackText(title)}*` : `*${slackLink(group.url, title)}*`;
-    const lines = group.items.map((item) => `• ${escapeSlackText(truncate(item.text, 300))}${age(item.ageDays)}`);
-    blocks.push({ type: "section", text: { type: "mrkdwn", text: truncate([heading, ...lines].join("\n"), SECTION_LIMIT) } });
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: groupText(group) } });
   }
   return { text: `Research log digest: ${summary}`, blocks };
 }

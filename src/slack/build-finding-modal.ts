@@ -1,7 +1,7 @@
 import type { types } from "@slack/bolt";
 import { z } from "zod";
 import { STATUSES } from "../core/types.js";
-import { truncate } from "./escape-slack-text.js";
+import { shorten } from "../core/shorten.js";
 
 type KnownBlock = types.KnownBlock;
 type ModalView = types.ModalView;
@@ -59,7 +59,7 @@ export interface FindingModalOptions {
 
 const plain = (text: string) => ({ type: "plain_text" as const, text, emoji: true });
 
-const option = (value: string): PlainTextOption => ({ text: plain(truncate(value, 75)), value });
+const option = (value: string): PlainTextOption => ({ text: plain(shorten(value, 75)), value });
 
 const textInput = (
   blockId: string,
@@ -78,8 +78,8 @@ const textInput = (
       action_id: FINDING_ACTION_ID,
       multiline: options.multiline ?? false,
       max_length: options.maxLength,
-      placeholder: plain(truncate(options.placeholder, 150)),
-      ...(initial === undefined || initial === "" ? {} : { initial_value: truncate(initial, options.maxLength) }),
+      placeholder: plain(shorten(options.placeholder, 150)),
+      ...(initial === undefined || initial === "" ? {} : { initial_value: shorten(initial, options.maxLength) }),
     },
   };
 };

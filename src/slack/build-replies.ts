@@ -1,4 +1,4 @@
-import { escapeSlackText, slackLink, truncate } from "./escape-slack-text.js";
+import { escapeSlackText, shortenEscaped, shortenSlackText, slackLink } from "./escape-slack-text.js";
 import type { EntrySummary } from "../services/log-service.js";
 
 /** What `/findings` and `/findings help` answer. */
@@ -19,8 +19,7 @@ const MAX_LISTED = 25;
 export function buildFindingsList(heading: string, entries: readonly ListedEntry[]): string {
   if (entries.length === 0) return `${escapeSlackText(heading)}: none.`;
   const lines = entries.slice(0, MAX_LISTED).map((entry) => {
-    const title = truncate(entry.title, 200);
-    const link = entry.url === undefined ? `*${escapeSlackText(title)}*` : `*${slackLink(entry.url, title)}*`;
+    const link = entry.url === undefined ? `*${shortenSlackText(entry.title, 300)}*` : `*${slackLink(entry.url, entry.title, 300)}*`;
     const open = entry.actionItems.filter((item) => !item.done).length;
     const details = [entry.date, entry.category, entry.status, open > 0 ? `${open} open item${open === 1 ? "" : "s"}` : undefined]
       .filter((part): part is string => part !== undefined && part !== "")
@@ -42,7 +41,7 @@ export function buildEditReply(options: {
   what: string;
   commitUrl: string | undefined;
 }): string {
-  const what = escapeSlackText(truncate(options.what, 500));
+  const what = shortenSlackText(options.what, 1000);
   const action =
     options.kind === "checked"
       ? `checked off “${what}”`
@@ -53,20 +52,52 @@ export function buildEditReply(options: {
   return `<@${options.userId}> ${action}${commit}`;
 }
 
+/** Slack truncates a message's text beyond 40,000 characters, silently. */
+export const SLACK_TEXT_LIMIT = 40_000;
+
 /**
- * The DM sent when a finding could not be saved: the reason, and the entry as
- * markdown so that nothing the person typed is lost.
+ * The DMs sent when a finding could not be saved: the reason, and the entry as
+ * markdown so that nothing the person typed is lost. Escaped markdown can be
+ * five times as long as typed (`&` is `&amp;`) and Slack would cut a long
+ * message short without a word, so the markdown is split over as many
+ * messages as it takes, each one code block within `limit` characters, cut at
+ * a line end where there is one and never inside an entity or a character.
  */
-export function buildWriteFailureMessage(options: { reason: string; markdown: string }): string {
+export function buildWriteFailureMessages(options: { reason: string; markdown: string; limit?: number }): string[] {
+  const limit = options.limit ?? SLACK_TEXT_LIMIT;
   // Three backticks in the entry would close the code block early.
   const markdown = escapeSlackText(options.markdown.replace(/```/g, "`\u200b``"));
-  return [
-    `:warning: I could not save your finding to the research log: ${escapeSlackText(truncate(options.reason, 500))}`,
+  const intro = [
+    `:warning: I could not save your finding to the research log: ${shortenSlackText(options.reason, 500)}`,
     "Here is the entry, so nothing is lost. Try again later, or add it to the log by hand:",
-    "```",
-    markdown,
-    "```",
   ].join("\n");
+  const continued = (part: number, total: number) => `(the entry, part ${part} of ${total})`;
+  // Room for the fences and the longest heading; the part count is at most as long as the text.
+  const heading = Math.max(intro.length, continued(markdown.length, markdown.length).length);
+  const room = limit - heading - "\n```\n\n```".length;
+  if (room < 100) throw new RangeError(`buildWriteFailureMessages: limit ${limit} leaves no room for the entry`);
+  const chunks = splitEscaped(markdown, room);
+  return chunks.map((chunk, index) => `${index === 0 ? intro : continued(index + 1, chunks.length)}\n\`\`\`\n${chunk}\n\`\`\``);
+}
+
+/** Escaped text in pieces of at most `room` characters, cut after a line where possible, else between graphemes outside entities. */
+function splitEscaped(text: string, room: number): string[] {
+  const chunks: string[] = [];
+  let rest = text;
+  while (rest.length > room) {
+    const newline = rest.lastIndexOf("\n", room);
+    if (newline > 0) {
+      chunks.push(rest.slice(0, newline));
+      rest = rest.slice(newline + 1);
+    } else {
+      // A single grapheme longer than the room (a pile of combining marks) is cut by code point.
+      const piece = shortenEscaped(rest, room, "") || rest.slice(0, /[\uD800-\uDBFF]/.test(rest[room - 1] ?? "") ? room - 1 : room);
+      chunks.push(piece);
+      rest = rest.slice(piece.length);
+    }
+  }
+  chunks.push(rest);
+  return chunks;
 }
 
 /** Told to the person when the bot cannot post in the channel they used. */

@@ -1,3 +1,5 @@
+import { shorten } from "../core/shorten.js";
+
 /**
  * Escapes the three characters Slack treats as control characters in message
  * text, so that user text can never mention `@channel`, ping a user or forge
@@ -7,18 +9,32 @@ export function escapeSlackText(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
+/** What must stay whole in escaped Slack text: an entity, or a link or mention `<…>`. */
+export const SLACK_UNBREAKABLE = /&(?:amp|lt|gt);|<[^<>]*>/g;
+
 /**
- * A link `<url|label>` with both halves made safe: the label is escaped and
- * the characters that would end the link early are percent-encoded in the URL.
+ * User text escaped, then shortened to at most `max` characters of escaped
+ * text: escaping can multiply the length by five (`&` is `&amp;`), so
+ * shortening first would not bound what is sent, and shortening after must
+ * not cut an entity in half.
  */
-export function slackLink(url: string, label: string): string {
-  const safeUrl = url.replace(/[<>|\s]/g, (c) => encodeURIComponent(c));
-  return `<${safeUrl}|${escapeSlackText(label)}>`;
+export function shortenSlackText(text: string, max: number): string {
+  return shortenEscaped(escapeSlackText(text), max);
 }
 
-/** Cuts `text` to at most `max` characters, marking the cut with an ellipsis. */
-export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+/** Already escaped Slack text (entities, links) in at most `max` characters, cut between graphemes and never inside `&amp;` or `<…>`. */
+export function shortenEscaped(escaped: string, max: number, ellipsis = "…"): string {
+  return shorten(escaped, max, { unbreakable: SLACK_UNBREAKABLE, ellipsis });
+}
+
+/**
+ * A link `<url|label>` with both halves made safe: the label is escaped (and
+ * shortened to `maxLabel` escaped characters) and the characters that would
+ * end the link early are percent-encoded in the URL.
+ */
+export function slackLink(url: string, label: string, maxLabel = Number.MAX_SAFE_INTEGER): string {
+  const safeUrl = url.replace(/[<>|\s]/g, (c) => encodeURIComponent(c));
+  return `<${safeUrl}|${shortenSlackText(label, maxLabel)}>`;
 }
 
 /**

@@ -7,7 +7,7 @@ import { isRetryable } from "../services/retryable.js";
 import { messageOf } from "../error-details.js";
 import type { BotContext } from "./bot-context.js";
 import { buildAnnouncement, buildItemMessage } from "./build-announcement.js";
-import { buildNotInChannelMessage, buildWriteFailureMessage } from "./build-replies.js";
+import { buildNotInChannelMessage, buildWriteFailureMessages } from "./build-replies.js";
 import { escapeSlackText } from "./escape-slack-text.js";
 import { lookUpPerson, NotInChannelError, postToChannel, slackErrorCode } from "./slack-calls.js";
 
@@ -66,13 +66,12 @@ export async function runSlackFindingJob(client: WebClient, bot: BotContext, job
       }
       logger.error(`could not save a finding: ${messageOf(error)}`);
       const markdown = error instanceof LogWriteError ? error.markdown : undefined;
-      await client.chat.postMessage({
-        channel: job.userId,
-        text:
-          markdown === undefined
-            ? `:warning: I could not save your finding: ${escapeSlackText(messageOf(error))}`
-            : buildWriteFailureMessage({ reason: messageOf(error), markdown }),
-      });
+      const texts =
+        markdown === undefined
+          ? [`:warning: I could not save your finding: ${escapeSlackText(messageOf(error))}`]
+          : buildWriteFailureMessages({ reason: messageOf(error), markdown });
+      // Split so that Slack's 40,000-character cut never drops the end of what was typed.
+      for (const text of texts) await client.chat.postMessage({ channel: job.userId, text });
       return;
     }
     if (!result.ok) {

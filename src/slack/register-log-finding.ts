@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { App, webApi } from "@slack/bolt";
+import { shorten } from "../core/shorten.js";
 import type { BotContext } from "./bot-context.js";
 import { buildFindingModal, LOG_FINDING_CALLBACK_ID, MAX_INPUT_LENGTH, parseModalContext } from "./build-finding-modal.js";
 import { NOT_ALLOWED_MESSAGE } from "./build-replies.js";
@@ -68,7 +69,7 @@ export function registerLogFinding(app: App, bot: BotContext): void {
         view: buildFindingModal({
           context: { channel, threadTs },
           categories: service.categories,
-          finding: slackTextToPlain(message.text ?? "").slice(0, MAX_INPUT_LENGTH),
+          finding: shorten(slackTextToPlain(message.text ?? ""), MAX_INPUT_LENGTH),
           related: permalink,
         }),
       });

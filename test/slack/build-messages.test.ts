@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildAnnouncement, buildItemMessage } from "../../src/slack/build-announcement.js";
 import { buildDigestMessage } from "../../src/slack/build-digest-message.js";
-import { buildEditReply, buildFindingsList, buildNotInChannelMessage, buildWriteFailureMessage } from "../../src/slack/build-replies.js";
+import { buildEditReply, buildFindingsList, buildNotInChannelMessage, buildWriteFailureMessages } from "../../src/slack/build-replies.js";
 import { readMessageMeaning } from "../../src/slack/message-metadata.js";
 
 describe("buildAnnouncement", () => {
@@ -121,9 +121,35 @@ describe("replies", () => {
   });
 
   it("hands the markdown back escaped in a code block", () => {
-    const text = buildWriteFailureMessage({ reason: "GitHub is down", markdown: "## 2026-01-20 <T>\n\n```py\nx\n```" });
+    const [text, ...more] = buildWriteFailureMessages({ reason: "GitHub is down", markdown: "## 2026-01-20 <T>\n\n```py\nx\n```" });
+    expect(more).toEqual([]);
     expect(text).toContain("GitHub is down");
     expect(text).toContain("```\n## 2026-01-20 &lt;T&gt;\n\n`\u200b``py\nx\n`\u200b``\n```");
+  });
+
+  it("splits a hand-back longer than Slack's 40,000 characters so that nothing is lost", () => {
+    // 50 items of 200 ampersands and 20 emoji: over 50,000 characters once escaped.
+    const markdown = ["## 2026-01-20 Big", "", ...Array.from({ length: 50 }, (_, i) => `- [ ] ${i} ${"&".repeat(200)}${"😀".repeat(20)}`)].join("\n");
+    const messages = buildWriteFailureMessages({ reason: "GitHub is down", markdown });
+    expect(messages.length).toBeGreaterThan(1);
+    for (const message of messages) {
+      expect(message.length).toBeLessThanOrEqual(40_000);
+      expect(message).toMatch(/\n```\n[\s\S]*\n```$/);
+    }
+    expect(messages[1]).toMatch(/^\(the entry, part 2 of \d+\)/);
+    const body = messages.map((m) => /\n```\n([\s\S]*)\n```$/.exec(m)?.[1] ?? "").join("\n");
+    expect(body.replace(/&amp;/g, "&")).toBe(markdown);
+  });
+
+  it("splits a line longer than a message between characters, outside entities", () => {
+    const markdown = "&😀".repeat(500);
+    const messages = buildWriteFailureMessages({ reason: "x", markdown, limit: 800 });
+    const bodies = messages.map((m) => /\n```\n([\s\S]*)\n```$/.exec(m)?.[1] ?? "");
+    for (const [index, message] of messages.entries()) {
+      expect(message.length).toBeLessThanOrEqual(800);
+      expect(bodies[index]).toMatch(/^(?:&amp;|😀)+$/u);
+    }
+    expect(bodies.join("")).toBe("&amp;😀".repeat(500));
   });
 
   it("lists findings, escaped, with open item counts", () => {

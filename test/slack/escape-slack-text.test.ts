@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { escapeSlackText, slackLink, slackTextToPlain, truncate } from "../../src/slack/escape-slack-text.js";
+import { escapeSlackText, shortenSlackText, slackLink, slackTextToPlain } from "../../src/slack/escape-slack-text.js";
 
 describe("escapeSlackText", () => {
   it.each([
@@ -29,9 +29,19 @@ describe("slackTextToPlain", () => {
   });
 });
 
-describe("truncate", () => {
-  it("keeps short text and marks a cut", () => {
-    expect(truncate("abc", 3)).toBe("abc");
-    expect(truncate("abcdef", 4)).toBe("abc…");
+describe("shortenSlackText", () => {
+  it.each([
+    ["short text is only escaped", "a & b", 10, "a &amp; b"],
+    ["the limit counts the escaped text", "&&&&", 12, "&amp;&amp;…"],
+    ["a cut never falls inside an entity", "a<<<", 9, "a&lt;…"],
+    ["a cut never splits an emoji", "😀😀😀", 5, "😀😀…"],
+    ["an emoji that does not fit is left out", "a😀😀", 3, "a…"],
+    ["<!channel> stays inert when cut", "<!channel> hi", 8, "&lt;!ch…"],
+  ])("%s", (_name, text, max, expected) => {
+    expect(shortenSlackText(text, max)).toBe(expected);
+  });
+
+  it("keeps a link whole in a shortened label", () => {
+    expect(slackLink("https://x.test/", "&&&", 7)).toBe("<https://x.test/|&amp;…>");
   });
 });

@@ -1,0 +1,143 @@
+#!/usr/bin/env node
+/* global process, console */
+/**
+ * Regenerates test/vendor/{discord,slack}/ from the platforms' published specs
+ * (by default ../shared/specs and ../shared/slack beside this checkout), keeping
+ * only what the strict fakes validate: the operations the bots call and the
+ * schemas those reach. Run: node scripts/vendor-specs.mjs [SPECS_DIR] [SLACK_SCHEMAS_DIR]
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const specs = resolve(process.argv[2] ?? resolve(root, "../shared/specs"));
+const slackSchemas = resolve(process.argv[3] ?? resolve(root, "../shared/slack"));
+const out = resolve(root, "test/vendor");
+
+/** Discord REST operations the bot makes (discord.js routes), by path template and method. */
+const DISCORD_OPERATIONS = {
+  "/gateway/bot": ["get"],
+  "/users/@me": ["get"],
+  "/users/{user_id}": ["get"],
+  "/applications/{application_id}/commands": ["put"],
+  "/applications/{application_id}/guilds/{guild_id}/commands": ["put"],
+  "/interactions/{interaction_id}/{interaction_token}/callback": ["post"],
+  "/webhooks/{webhook_id}/{webhook_token}": ["post"],
+  "/webhooks/{webhook_id}/{webhook_token}/messages/@original": ["patch"],
+  "/channels/{channel_id}": ["get"],
+  "/channels/{channel_id}/messages": ["post"],
+  "/channels/{channel_id}/messages/{message_id}": ["get", "patch"],
+  "/channels/{channel_id}/messages/{message_id}/threads": ["post"],
+};
+/** Responses the fake answers with and checks against the spec. */
+const DISCORD_RESPONSES = { "/interactions/{interaction_id}/{interaction_token}/callback": ["200"] };
+const DISCORD_EXTRA_SCHEMAS = ["ErrorResponse", "RatelimitedResponse"];
+
+/** Slack Web API methods the bot calls (apps.connections.open is newer than the spec: see block-kit-limits.ts). */
+const SLACK_METHODS = [
+  "auth.test",
+  "views.open",
+  "chat.postMessage",
+  "chat.update",
+  "chat.postEphemeral",
+  "chat.getPermalink",
+  "conversations.history",
+  "conversations.replies",
+  "conversations.join",
+  "users.info",
+];
+
+const readJson = (path) => JSON.parse(readFileSync(path, "utf8"));
+// Copied as text, so the copies are ordinary writable files whatever the source's mode.
+const copyFileSync = (from, to) => writeFileSync(to, readFileSync(from));
+const write = (path, value) => writeFileSync(path, `${JSON.stringify(value, null, 1)}\n`);
+
+/** Every `#/components/...` reference under `value`. */
+function refsIn(value, found = new Set()) {
+  if (Array.isArray(value)) for (const item of value) refsIn(item, found);
+  else if (value !== null && typeof value === "object") {
+    for (const [key, child] of Object.entries(value)) {
+      if (key === "$ref" && typeof child === "string" && child.startsWith("#/components/")) found.add(child);
+      else refsIn(child, found);
+    }
+  }
+  return found;
+}
+
+function trimDiscord() {
+  const spec = readJson(resolve(specs, "discord-openapi.json"));
+  const paths = {};
+  for (const [path, methods] of Object.entries(DISCORD_OPERATIONS)) {
+    const item = spec.paths[path];
+    if (item === undefined) throw new Error(`Discord spec has no path ${path}`);
+    const kept = item.parameters === undefined ? {} : { parameters: item.parameters };
+    for (const method of methods) {
+      const op = item[method];
+      if (op === undefined) throw new Error(`Discord spec has no ${method.toUpperCase()} ${path}`);
+      const json = op.requestBody?.content?.["application/json"];
+      const responses = {};
+      for (const status of DISCORD_RESPONSES[path] ?? []) {
+        const schema = op.responses?.[status]?.content?.["application/json"]?.schema;
+        if (schema !== undefined) responses[status] = { description: op.responses[status].description, content: { "application/json": { schema } } };
+      }
+      kept[method] = {
+        operationId: op.operationId,
+        ...(op.parameters === undefined ? {} : { parameters: op.parameters }),
+        ...(json === undefined ? {} : { requestBody: { content: { "application/json": json }, required: op.requestBody.required ?? false } }),
+        ...(Object.keys(responses).length === 0 ? {} : { responses }),
+      };
+    }
+    paths[path] = kept;
+  }
+  // The components those reach, transitively.
+  const components = {};
+  const queue = [...refsIn(paths), ...DISCORD_EXTRA_SCHEMAS.map((name) => `#/components/schemas/${name}`)];
+  const seen = new Set();
+  while (queue.length > 0) {
+    const ref = queue.pop();
+    if (seen.has(ref)) continue;
+    seen.add(ref);
+    const [, , kind, name] = ref.split("/");
+    const value = spec.components[kind]?.[name];
+    if (value === undefined) throw new Error(`Discord spec has no ${ref}`);
+    (components[kind] ??= {})[name] = value;
+    queue.push(...refsIn(value));
+  }
+  for (const kind of Object.keys(components)) components[kind] = Object.fromEntries(Object.entries(components[kind]).sort(([a], [b]) => a.localeCompare(b)));
+  write(resolve(out, "discord/openapi.trimmed.json"), {
+    openapi: spec.openapi,
+    info: { ...spec.info, "x-trimmed": "Only the operations and components research-log's tests use; regenerate with scripts/vendor-specs.mjs." },
+    servers: spec.servers,
+    paths,
+    components,
+  });
+  copyFileSync(resolve(specs, "LICENSE.discord-api-spec"), resolve(out, "discord/LICENSE"));
+  return { operations: Object.values(DISCORD_OPERATIONS).flat().length, schemas: Object.keys(components.schemas ?? {}).length };
+}
+
+function trimSlack() {
+  const spec = readJson(resolve(specs, "slack_web_openapi_v2.json"));
+  const paths = {};
+  for (const method of SLACK_METHODS) {
+    const item = spec.paths[`/${method}`];
+    if (item === undefined) throw new Error(`Slack spec has no method ${method}`);
+    const [[verb, op]] = Object.entries(item);
+    // Method arguments only: the responses are what a fake answers, not what it checks.
+    paths[`/${method}`] = { [verb]: { operationId: op.operationId, externalDocs: op.externalDocs, security: op.security, consumes: op.consumes, parameters: op.parameters } };
+  }
+  write(resolve(out, "slack/web-api.trimmed.json"), {
+    swagger: spec.swagger,
+    info: { ...spec.info, "x-trimmed": "Only the methods research-log calls, arguments only; regenerate with scripts/vendor-specs.mjs." },
+    basePath: spec.basePath,
+    paths,
+  });
+  copyFileSync(resolve(specs, "LICENSE.slack-api-specs"), resolve(out, "slack/LICENSE.slack-api-specs"));
+  for (const file of ["manifest.schema.1.0.0.json", "manifest.schema.2.0.0.json"]) copyFileSync(resolve(slackSchemas, file), resolve(out, "slack", file));
+  copyFileSync(resolve(slackSchemas, "LICENSE"), resolve(out, "slack/LICENSE.manifest-schema"));
+  return { methods: SLACK_METHODS.length };
+}
+
+const discord = trimDiscord();
+const slack = trimSlack();
+console.log(`test/vendor: Discord ${discord.operations} operations, ${discord.schemas} schemas; Slack ${slack.methods} methods, 2 manifest schemas`);
