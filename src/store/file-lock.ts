@@ -105,6 +105,9 @@ export async function holdFileLock(lockPath: string, options: FileLockOptions = 
   }
 }
 
+/** When this process started (ms since epoch): a lock with our pid from before then is a previous life's. */
+const processStartedAt = Date.now() - process.uptime() * 1000;
+
 /** Paths held with holdFileLock by this process. */
 const heldForLife = new Set<string>();
 
@@ -191,15 +194,16 @@ async function readHolder(lockPath: string): Promise<LockHolder | undefined> {
 
 /**
  * Abandoned: not refreshed for `staleMs`, or (on this host) its process is
- * gone. A holder with our own pid is a previous life of this process (a
- * container's pid 1 after a restart): we hold nothing yet, so it is stale.
+ * gone. A holder with our own pid that took the lock before this process
+ * started is a previous life of it (a container's pid 1 after a restart).
  * Another host's pids mean nothing here; only its refreshes count.
  */
 function isStale(holder: LockHolder, staleMs: number): boolean {
   if (Date.now() - holder.touchedAt > staleMs) return true;
   if (holder.pid === undefined) return false;
   if (holder.host !== undefined && holder.host !== hostname()) return false;
-  return holder.pid === process.pid || !isProcessAlive(holder.pid);
+  if (holder.pid === process.pid) return holder.touchedAt < processStartedAt;
+  return !isProcessAlive(holder.pid);
 }
 
 function isProcessAlive(pid: number): boolean {

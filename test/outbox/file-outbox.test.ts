@@ -1,4 +1,5 @@
-import { appendFile, mkdtemp, readFile, rm } from "node:fs/promises";
+import { appendFile, mkdtemp, readFile, rm, utimes, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -63,6 +64,17 @@ describe("the file outbox", () => {
     await first.close();
     const again = await openFileOutbox({ dir, log: quiet() });
     await again.close();
+  });
+
+  it("takes over a lock left by a previous life with its own pid (a container's pid 1 after a restart)", async () => {
+    const dir = await stateDir();
+    const before = new Date(Date.now() - process.uptime() * 1000 - 1_000);
+    const lock = join(dir, "outbox.lock");
+    await writeFile(lock, `${process.pid}\n${before.getTime()}\nold\n${hostname()}\n`);
+    await utimes(lock, before, before);
+    const outbox = await openFileOutbox({ dir, log: quiet(), lockStaleMs: 60_000 });
+    expect(await readFile(lock, "utf8")).not.toContain("old");
+    await outbox.close();
   });
 
   it("compacts the journal once it outgrows the limit, losing nothing", async () => {
