@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { EditApplied, EditRefused } from "../core/edit-log.js";
 import type { CommitRequest, LogStore, WriteResult } from "../store/log-store.js";
 import { AmbiguousWriteError, ConflictError, StoreError } from "../store/log-store.js";
@@ -10,9 +11,20 @@ export type UpdateOutcome =
   | EditRefused;
 
 export interface UpdateOptions {
-  /** How many conflicts or ambiguous failures to absorb before giving up. */
+  /** How many conflicts or ambiguous failures to absorb before giving up (default 30). */
   maxAttempts?: number;
+  /** Give up once this long has passed since the first attempt (default 60 s). */
+  budgetMs?: number;
+  /** The first retry waits up to this long; the ceiling doubles per attempt, with full jitter (default 100 ms). */
+  backoffBaseMs?: number;
+  /** Largest wait between attempts (default 5 s). */
+  backoffCapMs?: number;
 }
+
+const DEFAULT_MAX_ATTEMPTS = 30;
+const DEFAULT_BUDGET_MS = 60_000;
+const DEFAULT_BACKOFF_BASE_MS = 100;
+const DEFAULT_BACKOFF_CAP_MS = 5_000;
 
 /** The write kept conflicting, or kept failing ambiguously. */
 export class RetriesExhaustedError extends StoreError {
@@ -33,11 +45,21 @@ export async function updateLog(
   commit: CommitRequest,
   options: UpdateOptions = {},
 ): Promise<UpdateOutcome> {
-  const maxAttempts = options.maxAttempts ?? 10;
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
+  const baseMs = options.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS;
+  const capMs = options.backoffCapMs ?? DEFAULT_BACKOFF_CAP_MS;
+  const started = Date.now();
   return store.withLock(async () => {
     let allowCached = true;
     let lastError: unknown;
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    let attempt = 1;
+    for (; attempt <= maxAttempts; attempt++) {
+      if (attempt > 1) {
+        const wait = Math.random() * Math.min(capMs, baseMs * 2 ** (attempt - 2));
+        if (Date.now() + wait - started > budgetMs) break;
+        await sleep(wait);
+      }
       const snapshot = await store.read({ allowCached });
       const applied = edit(snapshot.text);
       if (!applied.ok) return applied;
@@ -54,7 +76,7 @@ export async function updateLog(
       }
     }
     throw new RetriesExhaustedError(
-      `gave up after ${maxAttempts} attempts: the log kept changing or the store kept failing`,
+      `gave up after ${attempt - 1} attempts in ${Math.round((Date.now() - started) / 1000)} s: the log kept changing or the store kept failing`,
       { cause: lastError },
     );
   });

@@ -89,4 +89,19 @@ describe("research-log with the GitHub store", () => {
     expect(unknown.code).toBe(3);
     expect(unknown.stderr).toContain("acme/nope");
   });
+
+  it("lands 30 concurrent add processes and a hand edit made mid-burst: none lost, none twice", { timeout: 120_000 }, async () => {
+    const github = await fake({ [LOG_PATH]: seedLog });
+    const env = { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: github.url, GITHUB_REPO: `${github.owner}/${github.repo}` };
+    const titles = Array.from({ length: 30 }, (_, i) => `Concurrent finding ${i + 1}`);
+    // A person edits the file by hand while the processes race (the fake commits it just before a PUT).
+    github.humanCommitBeforeNextPut((text) => `${text ?? ""}\nA note added by hand.\n`);
+    const results = await Promise.all(
+      titles.map((title) => cli(["add", "--title", title, "--category", "Data", "--status", "Open", "--finding", "f", "--impact", "i", "--date", "2026-02-02"], env)),
+    );
+    expect(results.filter((r) => r.code !== 0).map((r) => r.stderr)).toEqual([]);
+    const text = github.getFile(github.defaultBranch, LOG_PATH) ?? "";
+    for (const title of titles) expect(text.split("\n").filter((line) => line === `## 2026-02-02 ${title}`)).toHaveLength(1);
+    expect(text).toContain("A note added by hand.");
+  });
 });
