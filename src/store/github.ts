@@ -566,10 +566,16 @@ export function gitBlobSha(bytes: Uint8Array): string {
   return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 }
 
-/** The web base matching an API base: api.github.com → github.com, HOST/api/v3 → HOST. */
+/**
+ * The web base matching an API base: api.github.com → github.com,
+ * GitHub Enterprise Cloud with data residency api.SUBDOMAIN.ghe.com →
+ * SUBDOMAIN.ghe.com, GitHub Enterprise Server HOST/api/v3 → HOST.
+ */
 export function webUrlFor(apiBaseUrl: string): string {
   const url = new URL(apiBaseUrl);
   if (url.hostname === "api.github.com") return "https://github.com";
+  const dataResidency = /^api\.([a-z0-9-]+\.ghe\.com)$/i.exec(url.hostname);
+  if (dataResidency !== null) return `${url.protocol}//${dataResidency[1]}`;
   return `${url.origin}${url.pathname.replace(/\/api\/v3\/?$/, "").replace(/\/+$/, "")}`;
 }
 

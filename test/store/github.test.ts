@@ -499,6 +499,9 @@ describe("GitHub store: credentials and configuration", () => {
   it("derives web links from the API base", () => {
     expect(webUrlFor("https://api.github.com")).toBe("https://github.com");
     expect(webUrlFor("https://ghe.example.com/api/v3")).toBe("https://ghe.example.com");
+    // GitHub Enterprise Cloud with data residency: the API is a subdomain of the web host.
+    expect(webUrlFor("https://api.octocorp.ghe.com")).toBe("https://octocorp.ghe.com");
+    expect(webUrlFor("https://api.octocorp.ghe.com/")).toBe("https://octocorp.ghe.com");
     expect(webUrlFor("https://ghe.example.com/api/v3/")).toBe("https://ghe.example.com");
   });
 
