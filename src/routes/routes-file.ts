@@ -1,0 +1,186 @@
+import { LineCounter, parseDocument } from "yaml";
+import { z } from "zod";
+import { checkLogPath, isTimeZone } from "../config.js";
+import { isCronPattern } from "../services/schedule-digest.js";
+
+/**
+ * The routes file (`research-log.config.yml`, or ROUTES_FILE): which chat
+ * channels write to which log. Parsed and checked like the environment, with
+ * one message per problem naming the file, the line and the key.
+ */
+
+/** One route as the file states it, checked; defaults are filled in later, from the environment. */
+export interface RouteSpec {
+  name: string;
+  /** The line of the route in the file, for messages. */
+  line: number;
+  slackChannels: string[];
+  discordChannels: string[];
+  discordGuilds: string[];
+  target:
+    | { kind: "github"; repo: string; branch: string | undefined; commitMode: "direct" | "pull-request" | undefined; apiUrl: string | undefined }
+    | { kind: "local"; dir: string }
+    | undefined;
+  logPath: string | undefined;
+  defaultCategory: string | undefined;
+  categories: string[];
+  /** A file in the target repository whose `categories:` list adds categories (edited by pull request). */
+  categoriesFile: string | undefined;
+  digest: { slackChannel: string | undefined; discordChannel: string | undefined; cron: string | undefined; timeZone: string | undefined };
+}
+
+export type RoutesFileResult = { ok: true; routes: RouteSpec[] } | { ok: false; problems: string[] };
+
+// Snowflakes are 64-bit: YAML reads an unquoted one as a number, which a double cannot hold. The file is parsed with
+// intAsBigInt, so they arrive whole, as bigint; both forms become strings here.
+const idString = z.union([z.string(), z.bigint(), z.number().int()]).transform((v) => String(v).trim());
+const slackChannelId = idString.pipe(
+  z.string().regex(/^[CGD][A-Z0-9]{6,}$/, 'must be a Slack channel id such as C0123ABCD (the channel\'s "About" tab shows it), not a name'),
+);
+const snowflake = idString.pipe(z.string().regex(/^\d{17,20}$/, "must be a Discord id (17 to 20 digits; Developer Mode, then Copy ID)"));
+const ids = <T extends z.ZodType<string>>(item: T) => z.array(item).default([]);
+
+const categoryName = z
+  .string()
+  .trim()
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} &/-]{0,39}$/u, "must be a category name (letters, digits, spaces; at most 40 characters)");
+
+const logPath = z.string().superRefine((path, ctx) => {
+  const problem = checkLogPath(path);
+  if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem.replace(/^LOG_PATH /, "") });
+});
+
+const routeSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, "must be a short name: lower-case letters, digits, - and _"),
+    slack_channels: ids(slackChannelId),
+    discord_channels: ids(snowflake),
+    discord_guilds: ids(snowflake),
+    github: z
+      .strictObject({
+        repo: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must look like owner/name"),
+        branch: z.string().min(1).optional(),
+        commit_mode: z.enum(["direct", "pull-request"]).optional(),
+        api_url: z.url({ protocol: /^https?$/ }).optional(),
+      })
+      .optional(),
+    local: z.string().min(1, "must be the path of a local git checkout").optional(),
+    log_path: logPath.optional(),
+    default_category: categoryName.optional(),
+    categories: z.array(categoryName).default([]),
+    categories_file: z
+      .string()
+      .regex(/^(?![/\\])(?!.*(?:^|\/)\.\.(?:\/|$))[\w./-]+\.ya?ml$/, "must be a .yml file inside the repository, such as .github/research-log.yml")
+      .optional(),
+    digest: z
+      .strictObject({
+        slack_channel: slackChannelId.optional(),
+        discord_channel: snowflake.optional(),
+        cron: z.string().refine(isCronPattern, 'must be a cron expression with 5 fields (or 6 with seconds), e.g. "0 9 * * 1-5"').optional(),
+        timezone: z.string().refine(isTimeZone, "must be an IANA time zone such as Europe/Berlin").optional(),
+      })
+      .default({}),
+  })
+  .strict()
+  .superRefine((route, ctx) => {
+    if (route.github !== undefined && route.local !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["local"], message: "a route writes to one place: set github or local, not both" });
+    }
+    if (route.slack_channels.length + route.discord_channels.length + route.discord_guilds.length === 0) {
+      ctx.addIssue({ code: "custom", path: ["name"], message: `route "${route.name}" matches no channel: give slack_channels, discord_channels or discord_guilds` });
+    }
+  });
+
+const fileSchema = z.strictObject({ routes: z.array(routeSchema).min(1, "must list at least one route") });
+
+/**
+ * Reads a routes file's text. `file` names it in messages. Every problem is
+ * reported, each as `file:line: key: what is wrong`.
+ */
+export function parseRoutesFile(text: string, file: string): RoutesFileResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, intAsBigInt: true, prettyErrors: false, uniqueKeys: true });
+  const lineAt = (offset: number | undefined): number => (offset === undefined ? 1 : lineCounter.linePos(offset).line);
+  if (doc.errors.length > 0) {
+    return { ok: false, problems: doc.errors.map((error) => `${file}:${lineAt(error.pos[0])}: ${error.message.split("\n")[0] ?? "not valid YAML"}`) };
+  }
+  const parsed = fileSchema.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((issue) => {
+        const path = issue.path.filter((key): key is string | number => typeof key !== "symbol");
+        if (issue.code === "unrecognized_keys" && issue.keys[0] !== undefined) {
+          // Point at the unknown key itself, and say which keys are allowed there.
+          return `${file}:${lineOf(doc, [...path, issue.keys[0]], lineAt)}: ${keyName([...path, issue.keys[0]])}: unknown key${issue.keys.length > 1 ? ` (also ${issue.keys.slice(1).join(", ")})` : ""}`;
+        }
+        return `${file}:${lineOf(doc, path, lineAt)}: ${keyName(path)}: ${issue.message}`;
+      }),
+    };
+  }
+
+  const problems: string[] = [];
+  const routeLine = (index: number): number => lineOf(doc, ["routes", index], lineAt);
+  const seen = new Map<string, string>();
+  const claim = (what: string, id: string, route: string, index: number, key: string): void => {
+    const owner = seen.get(`${what}:${id}`);
+    if (owner !== undefined) problems.push(`${file}:${lineOf(doc, ["routes", index, key], lineAt)}: routes[${index}].${key}: ${id} is already routed to "${owner}"`);
+    else seen.set(`${what}:${id}`, route);
+  };
+  const names = new Set<string>();
+  parsed.data.routes.forEach((route, index) => {
+    if (names.has(route.name)) problems.push(`${file}:${lineOf(doc, ["routes", index, "name"], lineAt)}: routes[${index}].name: "${route.name}" is used twice`);
+    names.add(route.name);
+    for (const id of route.slack_channels) claim("slack", id, route.name, index, "slack_channels");
+    for (const id of route.discord_channels) claim("discord", id, route.name, index, "discord_channels");
+    for (const id of route.discord_guilds) claim("guild", id, route.name, index, "discord_guilds");
+  });
+  if (problems.length > 0) return { ok: false, problems };
+
+  return {
+    ok: true,
+    routes: parsed.data.routes.map((route, index) => ({
+      name: route.name,
+      line: routeLine(index),
+      slackChannels: route.slack_channels,
+      discordChannels: route.discord_channels,
+      discordGuilds: route.discord_guilds,
+      target:
+        route.github !== undefined
+          ? {
+              kind: "github",
+              repo: route.github.repo,
+              branch: route.github.branch,
+              commitMode: route.github.commit_mode,
+              apiUrl: route.github.api_url?.replace(/\/+$/, ""),
+            }
+          : route.local !== undefined
+            ? { kind: "local", dir: route.local }
+            : undefined,
+      logPath: route.log_path,
+      defaultCategory: route.default_category,
+      categories: route.categories,
+      categoriesFile: route.categories_file,
+      digest: {
+        slackChannel: route.digest.slack_channel,
+        discordChannel: route.digest.discord_channel,
+        cron: route.digest.cron,
+        timeZone: route.digest.timezone,
+      },
+    })),
+  };
+}
+
+/** `routes[0].github.repo` */
+const keyName = (path: readonly (string | number)[]): string =>
+  path.length === 0 ? "(top level)" : path.map((key, i) => (typeof key === "number" ? `[${key}]` : i === 0 ? key : `.${key}`)).join("");
+
+/** The line of the deepest node of `path` that the document has (a missing key points at its parent). */
+function lineOf(doc: ReturnType<typeof parseDocument>, path: readonly (string | number)[], lineAt: (offset: number | undefined) => number): number {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+    const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
+    if (range !== undefined) return lineAt(range[0]);
+  }
+  return 1;
+}
