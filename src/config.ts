@@ -42,6 +42,14 @@ export interface Config {
   categories: string[];
   order: "oldest-first" | "newest-first";
   github: GitHubConfig | undefined;
+  /** GitHub credentials (GITHUB_TOKEN or the App), also without GITHUB_REPO: for routes with repositories of their own. */
+  githubAuth: GitHubConfig["auth"] | undefined;
+  /** GITHUB_API_URL, the default for routes. */
+  githubApiUrl: string;
+  /** MLFLOW_TRACKING_URI: `MLflow run <id>` becomes a link in chat messages. */
+  mlflowTrackingUri: string | undefined;
+  /** ROUTES_FILE, when set: per-channel routes. Without it, research-log.config.yml in the working directory is read when present. */
+  routesFile: string | undefined;
   slack: SlackConfig | undefined;
   discord: DiscordConfig | undefined;
   digest: {
@@ -123,6 +131,33 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
   }
   const order = orderValue === "newest-first" ? "newest-first" : "oldest-first";
 
+  // Credentials and the API are read whether or not GITHUB_REPO is set: routes may name repositories of their own.
+  const githubApiUrl = (get("GITHUB_API_URL") ?? "https://api.github.com").replace(/\/+$/, "");
+  if (!/^https?:\/\/[^\s/]+/.test(githubApiUrl)) problems.push(`GITHUB_API_URL must be an http(s) URL (got "${githubApiUrl}")`);
+  const token = get("GITHUB_TOKEN");
+  const appId = get("GITHUB_APP_ID");
+  const privateKey = get("GITHUB_APP_PRIVATE_KEY");
+  const installation = get("GITHUB_APP_INSTALLATION_ID");
+  let githubAuth: GitHubConfig["auth"] | undefined;
+  if (token !== undefined) {
+    githubAuth = { kind: "token", token };
+  } else if (appId !== undefined || privateKey !== undefined) {
+    if (appId === undefined || !/^\d+$/.test(appId)) problems.push("GITHUB_APP_ID must be the GitHub App's numeric id");
+    if (privateKey === undefined || !privateKey.replace(/\\n/g, "\n").includes("PRIVATE KEY")) {
+      problems.push("GITHUB_APP_PRIVATE_KEY must be the App's PEM private key (-----BEGIN ... PRIVATE KEY-----)");
+    }
+    if (installation !== undefined && !/^\d+$/.test(installation)) {
+      problems.push(`GITHUB_APP_INSTALLATION_ID must be a number (got "${installation}")`);
+    }
+    githubAuth = {
+      kind: "app",
+      appId: appId ?? "",
+      // Env files often carry the PEM on one line with literal \n.
+      privateKey: (privateKey ?? "").replace(/\\n/g, "\n"),
+      installationId: installation === undefined ? undefined : Number(installation),
+    };
+  }
+
   let github: GitHubConfig | undefined;
   const repoValue = get("GITHUB_REPO");
   if (repoValue !== undefined) {
@@ -130,44 +165,20 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
       problems.push(`GITHUB_REPO must look like owner/name (got "${repoValue}")`);
     }
     const [owner = "", repo = ""] = repoValue.split("/");
-    const apiUrl = (get("GITHUB_API_URL") ?? "https://api.github.com").replace(/\/+$/, "");
-    if (!/^https?:\/\/[^\s/]+/.test(apiUrl)) problems.push(`GITHUB_API_URL must be an http(s) URL (got "${apiUrl}")`);
     const mode = get("GITHUB_COMMIT_MODE") ?? "direct";
     if (mode !== "direct" && mode !== "pull-request") {
       problems.push(`GITHUB_COMMIT_MODE must be direct or pull-request (got "${mode}")`);
     }
-    const token = get("GITHUB_TOKEN");
-    const appId = get("GITHUB_APP_ID");
-    const privateKey = get("GITHUB_APP_PRIVATE_KEY");
-    const installation = get("GITHUB_APP_INSTALLATION_ID");
-    let auth: GitHubConfig["auth"] = { kind: "none" };
-    if (token !== undefined) {
-      auth = { kind: "token", token };
-    } else if (appId !== undefined || privateKey !== undefined) {
-      if (appId === undefined || !/^\d+$/.test(appId)) problems.push("GITHUB_APP_ID must be the GitHub App's numeric id");
-      if (privateKey === undefined || !privateKey.replace(/\\n/g, "\n").includes("PRIVATE KEY")) {
-        problems.push("GITHUB_APP_PRIVATE_KEY must be the App's PEM private key (-----BEGIN ... PRIVATE KEY-----)");
-      }
-      if (installation !== undefined && !/^\d+$/.test(installation)) {
-        problems.push(`GITHUB_APP_INSTALLATION_ID must be a number (got "${installation}")`);
-      }
-      auth = {
-        kind: "app",
-        appId: appId ?? "",
-        // Env files often carry the PEM on one line with literal \n.
-        privateKey: (privateKey ?? "").replace(/\\n/g, "\n"),
-        installationId: installation === undefined ? undefined : Number(installation),
-      };
-    } else {
+    if (githubAuth === undefined) {
       problems.push("GITHUB_REPO is set but there are no credentials: set GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY");
     }
     github = {
       owner,
       repo,
       branch: get("GITHUB_BRANCH"),
-      apiUrl,
+      apiUrl: githubApiUrl,
       commitMode: mode === "pull-request" ? "pull-request" : "direct",
-      auth,
+      auth: githubAuth ?? { kind: "none" },
     };
   }
 
@@ -227,6 +238,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
     problems.push(`SHUTDOWN_TIMEOUT_S must be a number of seconds 0-3600 (got "${shutdownValue}")`);
   }
 
+  // Only an http(s) server has pages to link to; `databricks` or a file: URI, set for MLflow's own client, links nothing.
+  const mlflowTrackingUri = get("MLFLOW_TRACKING_URI")?.replace(/\/+$/, "");
+
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -235,6 +249,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
       categories,
       order,
       github,
+      githubAuth,
+      githubApiUrl,
+      mlflowTrackingUri,
+      routesFile: get("ROUTES_FILE"),
       slack,
       discord,
       digest: {

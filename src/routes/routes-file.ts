@@ -1,7 +1,10 @@
+import { readFile } from "node:fs/promises";
+import { resolve as resolvePath } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { checkLogPath, isTimeZone } from "../config.js";
 import { isCronPattern } from "../services/schedule-digest.js";
+import { messageOf } from "../error-details.js";
 
 /**
  * The routes file (`research-log.config.yml`, or ROUTES_FILE): which chat
@@ -183,4 +186,33 @@ function lineOf(doc: ReturnType<typeof parseDocument>, path: readonly (string | 
     if (range !== undefined) return lineAt(range[0]);
   }
   return 1;
+}
+
+/** The routes file's default name, read from the working directory when present. */
+export const DEFAULT_ROUTES_FILE = "research-log.config.yml";
+
+/**
+ * Reads the routes file: `routesFile` (ROUTES_FILE, which must exist) or
+ * research-log.config.yml in `cwd` when present. No file means no routes.
+ */
+export async function readRoutesFile(routesFile: string | undefined, cwd: string): Promise<RoutesFileResult & { file?: string }> {
+  const path = resolvePath(cwd, routesFile ?? DEFAULT_ROUTES_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" && routesFile === undefined) return { ok: true, routes: [] };
+    return { ok: false, problems: [`ROUTES_FILE: cannot read ${path}: ${code === "ENOENT" ? "no such file" : messageOf(error)}`] };
+  }
+  const result = parseRoutesFile(text, routesFile ?? DEFAULT_ROUTES_FILE);
+  return { ...result, file: path };
+}
+
+/** The route a CLI user names with `--route`: by its name, or by a channel or guild it routes. */
+export function findRoute(routes: readonly RouteSpec[], nameOrChannel: string): RouteSpec | undefined {
+  return (
+    routes.find((route) => route.name === nameOrChannel) ??
+    routes.find((route) => [...route.slackChannels, ...route.discordChannels, ...route.discordGuilds].includes(nameOrChannel))
+  );
 }

@@ -1,11 +1,13 @@
 import type { Logger } from "@slack/bolt";
 import type { SlackConfig } from "../config.js";
-import type { Clock, LogService } from "../services/log-service.js";
+import type { Clock } from "../services/log-service.js";
+import type { Router } from "../routes/targets.js";
 import type { OutboxWorker } from "../outbox/outbox-worker.js";
 
-/** What the listeners share: the service, the allow-lists, and the outbox their work goes through. */
+/** What the listeners share: the router to each channel's log, the allow-lists, and the outbox their work goes through. */
 export interface BotContext {
-  service: LogService;
+  /** Which log (service, links, digest) a channel writes to. */
+  router: Router;
   config: Pick<SlackConfig, "allowedChannels" | "allowedUsers">;
   clock: Clock;
   logger: Logger;

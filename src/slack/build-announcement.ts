@@ -1,5 +1,7 @@
 import type { types } from "@slack/bolt";
-import { escapeSlackText, shortenSlackText, slackLink } from "./escape-slack-text.js";
+import type { RelatedLinkOptions } from "../core/related-links.js";
+import { linkRelated } from "../core/related-links.js";
+import { escapeSlackText, shortenEscaped, shortenSlackText, slackLink } from "./escape-slack-text.js";
 import type { EntryPayload, ItemPayload, SlackMetadata } from "./message-metadata.js";
 import { entryMetadata, itemMetadata } from "./message-metadata.js";
 
@@ -23,12 +25,20 @@ const SECTION_LIMIT = 3000;
 const titleText = (title: string, url: string | undefined, max: number): string =>
   url === undefined ? `*${shortenSlackText(title, max)}*` : `*${slackLink(url, title, max)}*`;
 
+/** The Related items as mrkdwn: runs, files and URLs linked, the rest escaped, each cut to fit. */
+export function relatedMrkdwn(items: readonly string[], links: RelatedLinkOptions, max = SECTION_LIMIT - 100): string {
+  const each = Math.max(40, Math.floor(max / Math.max(1, items.length)) - 2);
+  const parts = linkRelated(items, links).map((link) => (link.url === undefined ? shortenSlackText(link.label, each) : slackLink(link.url, link.label, each - 20)));
+  return shortenEscaped(parts.join(", "), max);
+}
+
 /**
  * The message announcing a finding in the channel: title (linked to the entry
- * on GitHub), category, status, who logged it, the commit. Its metadata names
- * the entry, so a reaction on it can be applied after a restart.
+ * on GitHub), category, status, Related (runs, files and URLs linked), who
+ * logged it, the commit. Its metadata names the entry, so a reaction on it can
+ * be applied after a restart.
  */
-export function buildAnnouncement(payload: EntryPayload): SlackMessage {
+export function buildAnnouncement(payload: EntryPayload, links: RelatedLinkOptions = {}): SlackMessage {
   const context = [
     payload.logged_by === undefined ? undefined : `Logged by <@${payload.logged_by}>`,
     payload.commit_url === undefined ? undefined : slackLink(payload.commit_url, "commit"),
@@ -44,6 +54,10 @@ export function buildAnnouncement(payload: EntryPayload): SlackMessage {
       ],
     },
   ];
+  const related = payload.related?.split("\n").filter((item) => item !== "") ?? [];
+  if (related.length > 0) {
+    blocks.push({ type: "section", block_id: "related", text: { type: "mrkdwn", text: `*Related*\n${relatedMrkdwn(related, links)}` } });
+  }
   if (context.length > 0) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: context.join(" · ") }] });
   return {
     text: `New finding: ${shortenSlackText(payload.title, 1000)} (${escapeSlackText(payload.category ?? "")}, ${payload.status})`,

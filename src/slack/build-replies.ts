@@ -1,5 +1,6 @@
 import { escapeSlackText, shortenEscaped, shortenSlackText, slackLink } from "./escape-slack-text.js";
 import type { EntrySummary } from "../services/log-service.js";
+import type { Target } from "../routes/targets.js";
 
 /** What `/findings` and `/findings help` answer. */
 export const FINDINGS_USAGE = [
@@ -7,8 +8,15 @@ export const FINDINGS_USAGE = [
   "• `/findings open` — findings that are not resolved, with their open action items",
   "• `/findings search <words>` — findings mentioning the words",
   "• `/findings digest` — post the digest of open action items here now",
+  "• `/findings where` — which repository and file this channel writes to",
   "Log a new one with `/log-finding [title]`, or the *Log as finding* message shortcut.",
 ].join("\n");
+
+/** `/findings where`: the log this channel writes to, and whether that comes from a route. */
+export function buildWhereReply(target: Pick<Target, "name" | "where">, routed: boolean): string {
+  const how = target.name === "default" ? (routed ? " (the default: this channel has no route of its own)" : "") : ` (route *${escapeSlackText(target.name)}*)`;
+  return `This channel writes to ${escapeSlackText(target.where)}${how}.`;
+}
 
 /** What `/findings open` and `/findings search` show of an entry. */
 export type ListedEntry = Pick<EntrySummary, "title" | "category" | "status" | "url" | "date" | "actionItems">;

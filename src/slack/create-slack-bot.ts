@@ -6,6 +6,8 @@ import type { SlackConfig } from "../config.js";
 import type { Clock, LogService } from "../services/log-service.js";
 import { systemClock } from "../services/log-service.js";
 import type { BotContext } from "./bot-context.js";
+import type { Router } from "../routes/targets.js";
+import { routerForService } from "../routes/targets.js";
 import type { OutboxWorker } from "../outbox/outbox-worker.js";
 import { registerFindingsCommand } from "./register-findings-command.js";
 import { registerLogFinding, registerLogFindingJob } from "./register-log-finding.js";
@@ -18,7 +20,9 @@ export type { DigestPosted } from "./post-digest.js";
 
 export interface SlackBotOptions {
   config: SlackConfig;
-  service: LogService;
+  /** Which log each channel writes to; or `service`, one log for every channel. */
+  router?: Router;
+  service?: LogService;
   /**
    * The outbox worker submissions and reactions go through: the bot registers
    * its job handlers on it; the caller starts it once the bot is up.
@@ -67,7 +71,9 @@ const healthz: CustomRoute = {
  * @throws Error when HTTP mode has no signing secret.
  */
 export function createSlackBot(options: SlackBotOptions): SlackBot {
-  const { config, service } = options;
+  const { config } = options;
+  const router = options.router ?? (options.service === undefined ? undefined : routerForService(options.service));
+  if (router === undefined) throw new Error("createSlackBot needs a router or a service");
   const clock = options.clock ?? systemClock;
   const logLevel = options.logLevel ?? LogLevel.INFO;
   const clientOptions: webApi.WebClientOptions = {
@@ -110,7 +116,7 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
   });
 
   const bot: BotContext = {
-    service,
+    router,
     config,
     clock,
     logger: app.logger,
@@ -147,7 +153,7 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
     },
     async postScheduledDigest() {
       if (options.digestChannel === undefined) return undefined;
-      return postDigest(app.client, options.digestChannel, service);
+      return postDigest(app.client, options.digestChannel, router.forSlack(options.digestChannel).service);
     },
   };
 }

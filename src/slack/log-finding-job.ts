@@ -6,6 +6,7 @@ import { LogWriteError } from "../services/log-service.js";
 import { isRetryable } from "../services/retryable.js";
 import { messageOf } from "../error-details.js";
 import type { BotContext } from "./bot-context.js";
+import type { Target } from "../routes/targets.js";
 import { buildAnnouncement, buildItemMessage } from "./build-announcement.js";
 import { buildNotInChannelMessage, buildWriteFailureMessages } from "./build-replies.js";
 import { escapeSlackText } from "./escape-slack-text.js";
@@ -23,6 +24,8 @@ export interface SlackFindingJob {
   threadTs: string | undefined;
   userId: string;
   userName: string | undefined;
+  /** The route the channel had when the person submitted (absent in jobs recorded before routes). */
+  target?: string | undefined;
 }
 
 /** What the `committed` step records: the announcement needs it, and a replay must not re-derive it. */
@@ -42,7 +45,9 @@ interface Committed {
  * failure that will not pass, or the last chance, hands the markdown back by DM.
  */
 export async function runSlackFindingJob(client: WebClient, bot: BotContext, job: SlackFindingJob, context: JobContext): Promise<void> {
-  const { service, logger } = bot;
+  const { logger } = bot;
+  const target = (job.target === undefined ? undefined : bot.router.find(job.target)) ?? bot.router.forSlack(job.channel);
+  const { service } = target;
   let committed = context.steps.committed as Committed | undefined;
   if (committed === undefined) {
     const person = await lookUpPerson(client, job.userId, job.userName);
@@ -99,7 +104,7 @@ export async function runSlackFindingJob(client: WebClient, bot: BotContext, job
     }
   }
   try {
-    await announce(client, committed, job, context);
+    await announce(client, committed, job, context, target);
   } catch (error) {
     if (error instanceof NotInChannelError) {
       await client.chat.postMessage({
@@ -127,19 +132,23 @@ const dateIn = (timeZone: string | undefined, at: Date): string | undefined => {
 };
 
 /** The announcement, then one thread message per open item; each is marked, so a retry posts only what is missing. */
-async function announce(client: WebClient, logged: Committed, job: SlackFindingJob, context: JobContext): Promise<void> {
+async function announce(client: WebClient, logged: Committed, job: SlackFindingJob, context: JobContext, target: Target): Promise<void> {
   const { finding } = logged;
   let posted = context.steps.announced as { ts: string; channel: string } | undefined;
   if (posted === undefined) {
-    const announcement = buildAnnouncement({
-      id: logged.id,
-      title: finding.title,
-      category: finding.category,
-      status: finding.status,
-      entry_url: logged.entryUrl,
-      commit_url: logged.commitUrl,
-      logged_by: job.userId,
-    });
+    const announcement = buildAnnouncement(
+      {
+        id: logged.id,
+        title: finding.title,
+        category: finding.category,
+        status: finding.status,
+        entry_url: logged.entryUrl,
+        commit_url: logged.commitUrl,
+        logged_by: job.userId,
+        ...(finding.related.length === 0 ? {} : { related: finding.related.join("\n") }),
+      },
+      target.links,
+    );
     posted = await postToChannel(client, { channel: job.channel, thread_ts: job.threadTs, ...announcement });
     await context.mark("announced", posted);
   }

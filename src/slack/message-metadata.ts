@@ -19,6 +19,8 @@ const entryPayloadSchema = z.object({
   entry_url: z.string().optional(),
   commit_url: z.string().optional(),
   logged_by: z.string().optional(),
+  /** The Related items as typed, one per line, to link them again when the message is rebuilt. */
+  related: z.string().optional(),
 });
 
 const itemPayloadSchema = z.object({

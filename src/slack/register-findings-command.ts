@@ -1,6 +1,6 @@
 import type { App } from "@slack/bolt";
 import type { BotContext } from "./bot-context.js";
-import { buildFindingsList, FINDINGS_USAGE, NOT_ALLOWED_MESSAGE } from "./build-replies.js";
+import { buildFindingsList, buildWhereReply, FINDINGS_USAGE, NOT_ALLOWED_MESSAGE } from "./build-replies.js";
 import { escapeSlackText } from "./escape-slack-text.js";
 import { isAllowed } from "./is-allowed.js";
 import { postDigest } from "./post-digest.js";
@@ -10,8 +10,9 @@ import { messageOf } from "../error-details.js";
 
 /** `/findings open | search <words> | digest | help`: lists answered to the asker only. */
 export function registerFindingsCommand(app: App, bot: BotContext): void {
-  const { service } = bot;
   app.command("/findings", async ({ command, ack, respond, client }) => {
+    const target = bot.router.forSlack(command.channel_id);
+    const { service } = target;
     const [word = "", ...rest] = command.text.trim().split(/\s+/);
     const sub = word.toLowerCase();
     const words = rest.join(" ").trim();
@@ -25,6 +26,10 @@ export function registerFindingsCommand(app: App, bot: BotContext): void {
       } catch (error) {
         await tell(`Sorry, I could not read the research log: ${escapeSlackText(messageOf(error))}`);
       }
+      return;
+    }
+    if (sub === "where") {
+      await ack({ response_type: "ephemeral", text: buildWhereReply(target, bot.router.targets.length > 1) });
       return;
     }
     if (sub === "digest") {

@@ -19,7 +19,7 @@ export const LOG_AS_FINDING_CALLBACK_ID = "log_as_finding";
 
 /** `/log-finding`, the `Log as finding` shortcut, and the modal's submission. */
 export function registerLogFinding(app: App, bot: BotContext): void {
-  const { service, config, logger } = bot;
+  const { config, logger } = bot;
 
   app.command("/log-finding", async ({ command, ack, client, respond }) => {
     if (!isAllowed(config, command.user_id, command.channel_id)) {
@@ -32,7 +32,7 @@ export function registerLogFinding(app: App, bot: BotContext): void {
         trigger_id: command.trigger_id,
         view: buildFindingModal({
           context: { channel: command.channel_id },
-          categories: service.categories,
+          categories: bot.router.forSlack(command.channel_id).service.categories,
           title: command.text,
         }),
       })
@@ -68,7 +68,7 @@ export function registerLogFinding(app: App, bot: BotContext): void {
         trigger_id: shortcut.trigger_id,
         view: buildFindingModal({
           context: { channel, threadTs },
-          categories: service.categories,
+          categories: bot.router.forSlack(channel).service.categories,
           finding: shorten(slackTextToPlain(message.text ?? ""), MAX_INPUT_LENGTH),
           related: permalink,
         }),
@@ -80,14 +80,16 @@ export function registerLogFinding(app: App, bot: BotContext): void {
 
   app.view({ callback_id: LOG_FINDING_CALLBACK_ID, type: "view_submission" }, async ({ ack, body, view }) => {
     const input = viewToInput(view.state.values);
-    const valid = service.validate(input);
-    if (!valid.ok) {
-      await ack({ response_action: "errors", errors: toViewErrors(valid.errors) });
-      return;
-    }
     const context = parseModalContext(view.private_metadata);
     if (context === undefined) {
       await ack({ response_action: "errors", errors: { title: "This form has expired. Close it and open it again." } });
+      return;
+    }
+    // The channel's own log decides what is valid (its categories).
+    const target = bot.router.forSlack(context.channel);
+    const valid = target.service.validate(input);
+    if (!valid.ok) {
+      await ack({ response_action: "errors", errors: toViewErrors(valid.errors) });
       return;
     }
     const userId = body.user.id;
@@ -98,7 +100,7 @@ export function registerLogFinding(app: App, bot: BotContext): void {
     // Recorded durably before the ack: from here on a crash loses nothing. A double-click
     // submits the same view twice: the same id, refused as a duplicate, so it is logged once.
     const id = `slack:view:${view.id}:${createHash("sha256").update(JSON.stringify(view.state.values)).digest("hex").slice(0, 32)}`;
-    const job: SlackFindingJob = { input, channel: context.channel, threadTs: context.threadTs, userId, userName: body.user.name };
+    const job: SlackFindingJob = { input, channel: context.channel, threadTs: context.threadTs, userId, userName: body.user.name, target: target.name };
     try {
       await bot.worker.submit({ id, kind: SLACK_FINDING_JOB, payload: job });
     } catch (error) {

@@ -94,8 +94,9 @@ async function applyReaction(
   client: WebClient,
   reaction: { added: boolean; user: string; channel: string; ts: string; botUserId: string | undefined },
 ): Promise<void> {
-  const { service } = bot;
   const { added, user, channel, ts } = reaction;
+  const target = bot.router.forSlack(channel);
+  const { service } = target;
   const message = await fetchMessage(client, channel, ts);
   const meaning = message === undefined ? undefined : readMessageMeaning(message.metadata);
   if (message === undefined || meaning === undefined) return;
@@ -119,11 +120,14 @@ async function applyReaction(
     const { payload } = meaning;
     const status: Status = added ? "Resolved" : (payload.status_before ?? "Open");
     result = await service.setStatus(payload.id, status, person.author);
-    updated = buildAnnouncement({
-      ...payload,
-      status,
-      ...(added ? { status_before: payload.status } : { status_before: undefined }),
-    });
+    updated = buildAnnouncement(
+      {
+        ...payload,
+        status,
+        ...(added ? { status_before: payload.status } : { status_before: undefined }),
+      },
+      target.links,
+    );
     reply = buildEditReply({ userId: user, kind: "status", what: status, commitUrl: commitOf(result) });
   }
   if (!result.ok) {
