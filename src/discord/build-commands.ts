@@ -12,7 +12,7 @@ const MAX_CHOICES = 25;
 /**
  * The application commands: `/log-finding category status` (choices, since a
  * modal holds only five inputs), the message command `Log as finding`, and
- * `/findings open | search words | digest`.
+ * `/findings open | search words | digest | where`.
  */
 export function buildCommands(categories: readonly string[]): RESTPostAPIApplicationCommandsJSONBody[] {
   const logFinding = new SlashCommandBuilder()
@@ -42,7 +42,8 @@ export function buildCommands(categories: readonly string[]): RESTPostAPIApplica
         .setDescription("Findings mentioning some words")
         .addStringOption((option) => option.setName("words").setDescription("What to look for").setRequired(true)),
     )
-    .addSubcommand((sub) => sub.setName("digest").setDescription("Post the digest of open action items here now"));
+    .addSubcommand((sub) => sub.setName("digest").setDescription("Post the digest of open action items here now"))
+    .addSubcommand((sub) => sub.setName("where").setDescription("Which repository and file this channel writes to"));
   const logAsFinding = new ContextMenuCommandBuilder().setName(LOG_AS_FINDING_COMMAND).setType(ApplicationCommandType.Message);
   return [logFinding.toJSON(), logAsFinding.toJSON(), findings.toJSON()];
 }

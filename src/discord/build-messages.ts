@@ -4,6 +4,9 @@ import { shorten } from "../core/shorten.js";
 import { escapeDiscordText, shortenEscaped } from "./escape-discord-text.js";
 import { formatMarker } from "./message-marker.js";
 import type { EntrySummary } from "../services/log-service.js";
+import type { RelatedLinkOptions } from "../core/related-links.js";
+import { linkRelated } from "../core/related-links.js";
+import type { Target } from "../routes/targets.js";
 
 /** On every message the bot sends: nothing it writes pings anyone. */
 export const NO_PINGS: MessageMentionOptions = { parse: [] };
@@ -31,6 +34,21 @@ export interface AnnouncementPayload {
   entryUrl: string | undefined;
   commitUrl: string | undefined;
   loggedBy: string | undefined;
+  /** The Related items as typed; runs, files and URLs are linked. */
+  related?: readonly string[] | undefined;
+}
+
+/** The Related items as Discord markdown: runs, files and URLs linked, the rest escaped, within an embed field's 1,024 characters. */
+export function relatedMarkdown(items: readonly string[], links: RelatedLinkOptions, max = 1024): string {
+  const parts = linkRelated(items, links).map((item) => (item.url === undefined ? escapeDiscordText(item.label) : link(escapeDiscordText(item.label), item.url)));
+  // Whole items only: a cut link would show its markup.
+  let out = "";
+  for (const part of parts) {
+    const next = out === "" ? part : `${out}, ${part}`;
+    if (next.length > max - 2) return out === "" ? shorten(escapeDiscordText(items.join(", ")), max) : `${out}, …`;
+    out = next;
+  }
+  return out;
 }
 
 const link = (label: string, url: string): string => `[${label}](${url.replace(/[()\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`)})`;
@@ -40,7 +58,7 @@ const link = (label: string, url: string): string => `[${label}](${url.replace(/
  * status, who logged it, the commit. The footer names the entry, so a
  * reaction on it can be applied after a restart.
  */
-export function buildAnnouncement(payload: AnnouncementPayload): DiscordMessage {
+export function buildAnnouncement(payload: AnnouncementPayload, links: RelatedLinkOptions = {}): DiscordMessage {
   const details = [
     payload.loggedBy === undefined ? undefined : `Logged by <@${payload.loggedBy}>`,
     payload.commitUrl === undefined ? undefined : link("commit", payload.commitUrl),
@@ -52,6 +70,7 @@ export function buildAnnouncement(payload: AnnouncementPayload): DiscordMessage 
     fields: [
       { name: "Category", value: escapeDiscordText(payload.category ?? "—"), inline: true },
       { name: "Status", value: `${STATUS_EMOJI[payload.status] ?? ""} ${payload.status}`.trim(), inline: true },
+      ...(payload.related === undefined || payload.related.length === 0 ? [] : [{ name: "Related", value: relatedMarkdown(payload.related, links) }]),
     ],
     footer: { text: `${hint} · ${formatMarker({ kind: "entry", id: payload.id, statusBefore: payload.statusBefore })}` },
   };
@@ -180,4 +199,10 @@ export function buildFindingsList(heading: string, entries: readonly ListedEntry
     length += line.length + 1;
   }
   return lines.join("\n");
+}
+
+/** `/findings where`: the log this channel writes to, and whether that comes from a route. */
+export function buildWhereReply(target: Pick<Target, "name" | "where">, routed: boolean): string {
+  const how = target.name === "default" ? (routed ? " (the default: this channel has no route of its own)" : "") : ` (route **${escapeDiscordText(target.name)}**)`;
+  return `This channel writes to ${escapeDiscordText(target.where)}${how}.`;
 }

@@ -7,6 +7,8 @@ import { systemClock } from "../services/log-service.js";
 import { createRecentKeys } from "../services/recent-keys.js";
 import { messageOf } from "../error-details.js";
 import type { DiscordBotContext, DiscordLogger } from "./bot-context.js";
+import type { Router } from "../routes/targets.js";
+import { routerForService } from "../routes/targets.js";
 import { buildCommands, FINDINGS_COMMAND, LOG_AS_FINDING_COMMAND, LOG_FINDING_COMMAND } from "./build-commands.js";
 import { NO_PINGS } from "./build-messages.js";
 import { handleFindingsCommand } from "./handle-findings-command.js";
@@ -22,7 +24,9 @@ export type { DiscordLogger } from "./bot-context.js";
 
 export interface DiscordBotOptions {
   config: DiscordConfig;
-  service: LogService;
+  /** Which log each channel writes to; or `service`, one log for every channel. */
+  router?: Router;
+  service?: LogService;
   /** The outbox worker submissions and reactions go through; the caller starts it once the bot is up. */
   worker: OutboxWorker;
   clock?: Clock;
@@ -37,7 +41,7 @@ export interface DiscordBot {
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Posts the digest in `channelId`. @throws StoreError, DiscordAPIError */
-  postDigest(channelId: string): Promise<DigestPosted>;
+  postDigest(channelId: string, service?: LogService): Promise<DigestPosted>;
   /** Posts the digest in `digestChannel`; undefined when none is configured. */
   postScheduledDigest(): Promise<DigestPosted | undefined>;
 }
@@ -55,7 +59,9 @@ const consoleLogger: DiscordLogger = {
  * comes from `GET /gateway/bot`, as always).
  */
 export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
-  const { config, service } = options;
+  const { config } = options;
+  const router = options.router ?? (options.service === undefined ? undefined : routerForService(options.service));
+  if (router === undefined) throw new Error("createDiscordBot needs a router or a service");
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? consoleLogger;
   const client = new Client({
@@ -66,7 +72,7 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
   });
   const bot: DiscordBotContext = {
     client,
-    service,
+    router,
     clock,
     logger,
     interactions: createRecentKeys(clock),
@@ -90,7 +96,8 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
       const ready = once(client, Events.ClientReady);
       await client.login(config.token);
       await ready;
-      const commands = buildCommands(service.categories);
+      // Commands are the application's, not a channel's: every route's categories are offered, and each log checks its own.
+      const commands = buildCommands([...new Set(router.targets.flatMap((target) => target.service.categories))]);
       if (config.guildId === undefined) await client.application?.commands.set(commands);
       else await client.application?.commands.set(commands, config.guildId);
       logger.info(`logged in as ${client.user?.tag ?? "?"}; commands registered ${config.guildId === undefined ? "globally" : `in guild ${config.guildId}`}`);
@@ -98,10 +105,10 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
     async stop() {
       await client.destroy();
     },
-    postDigest: (channelId) => postDigest(client, channelId, service),
+    postDigest: (channelId, service = router.fallback.service) => postDigest(client, channelId, service),
     async postScheduledDigest() {
       if (options.digestChannel === undefined) return undefined;
-      return postDigest(client, options.digestChannel, service);
+      return postDigest(client, options.digestChannel, router.fallback.service);
     },
   };
 }

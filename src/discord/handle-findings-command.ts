@@ -2,14 +2,16 @@ import { MessageFlags } from "discord.js";
 import type { ChatInputCommandInteraction } from "discord.js";
 import { messageOf } from "../error-details.js";
 import type { DiscordBotContext } from "./bot-context.js";
-import { buildFindingsList, NO_PINGS } from "./build-messages.js";
+import { targetOf } from "./bot-context.js";
+import { buildFindingsList, buildWhereReply, NO_PINGS } from "./build-messages.js";
 import { shorten } from "../core/shorten.js";
 import { escapeDiscordText } from "./escape-discord-text.js";
 import { postDigest } from "./post-digest.js";
 
 /** `/findings open | search words | digest`: lists answered to the asker only; the digest posted in the channel. */
 export async function handleFindingsCommand(interaction: ChatInputCommandInteraction, bot: DiscordBotContext): Promise<void> {
-  const { service } = bot;
+  const target = targetOf(bot, interaction.channel, interaction.channelId, interaction.guildId);
+  const { service } = target;
   const sub = interaction.options.getSubcommand(true);
   // Reading the log can take longer than the 3 s Discord gives the first answer.
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
@@ -20,11 +22,13 @@ export async function handleFindingsCommand(interaction: ChatInputCommandInterac
     } else if (sub === "search") {
       const words = interaction.options.getString("words", true).trim();
       await tell(buildFindingsList(`Findings matching “${words}”`, await service.list({ search: words })));
+    } else if (sub === "where") {
+      await tell(buildWhereReply(target, bot.router.targets.length > 1));
     } else if (sub === "digest") {
       const result = await postDigest(bot.client, interaction.channelId, service);
       await tell(result.posted ? `Posted the digest: ${result.items} open action item${result.items === 1 ? "" : "s"}.` : "Nothing open: every action item is checked off.");
     } else {
-      await tell("Try `/findings open`, `/findings search` or `/findings digest`.");
+      await tell("Try `/findings open`, `/findings search`, `/findings digest` or `/findings where`.");
     }
   } catch (error) {
     bot.logger.error(`/findings ${sub} failed: ${messageOf(error)}`);

@@ -5,6 +5,7 @@ import { STATUSES } from "../core/types.js";
 import type { CommitAuthor } from "../store/log-store.js";
 import { messageOf } from "../error-details.js";
 import type { DiscordBotContext } from "./bot-context.js";
+import { targetOf } from "./bot-context.js";
 import { NO_PINGS } from "./build-messages.js";
 import { buildFindingModal, describeFieldErrors, FINDING_INPUT_IDS, FINDING_LABELS, MAX_INPUT_LENGTH, modalValuesToInput, parseModalId } from "./build-finding-modal.js";
 import { codeBlocks, escapeDiscordText, truncate } from "./escape-discord-text.js";
@@ -32,7 +33,7 @@ export async function openFindingModalFromMessage(interaction: MessageContextMen
   const message = interaction.targetMessage;
   await interaction.showModal(
     buildFindingModal({
-      context: { category: bot.service.categories[0] ?? "Training", status: STATUSES[0], channel: message.channelId, message: message.id },
+      context: { category: targetOf(bot, message.channel, message.channelId, message.guildId).service.categories[0] ?? "Training", status: STATUSES[0], channel: message.channelId, message: message.id },
       finding: truncate(message.content, MAX_INPUT_LENGTH),
       related: message.url,
     }),
@@ -76,9 +77,12 @@ const modalValues = (interaction: ModalSubmitInteraction): Map<string, string> =
  * acknowledged (deferred), then committed and announced by the outbox's job.
  */
 export async function submitFinding(interaction: ModalSubmitInteraction, bot: DiscordBotContext): Promise<void> {
-  const { service, logger } = bot;
+  const { logger } = bot;
   const context = parseModalId(interaction.customId);
   if (context === undefined) return;
+  // The channel's own log decides what is valid (its categories); the job goes to that log.
+  const target = targetOf(bot, interaction.channel, context.channel, interaction.guildId);
+  const { service } = target;
   const values = modalValues(interaction);
   const input = modalValuesToInput(context, values);
   const valid = service.validate(input);
@@ -105,6 +109,7 @@ export async function submitFinding(interaction: ModalSubmitInteraction, bot: Di
     userId: interaction.user.id,
     authorName: authorOf(interaction.user, displayName).name,
     interaction: { applicationId: interaction.applicationId, token: interaction.token },
+    target: target.name,
   };
   let deferred!: () => void;
   const acknowledged = new Promise<void>((resolve) => (deferred = resolve));

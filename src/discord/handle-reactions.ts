@@ -5,6 +5,7 @@ import type { EditEntryResult } from "../services/log-service.js";
 import { isRetryable } from "../services/retryable.js";
 import { messageOf } from "../error-details.js";
 import type { DiscordBotContext } from "./bot-context.js";
+import { targetOf } from "./bot-context.js";
 import { buildEditReply, buildItemMessage, CHECK_REACTIONS, itemTextOf, NO_PINGS, withStatus } from "./build-messages.js";
 import { escapeDiscordText, unescapeDiscordText } from "./escape-discord-text.js";
 import { readMarker } from "./message-marker.js";
@@ -63,9 +64,10 @@ const stillChecked = (message: Message): boolean =>
   message.reactions.cache.some((r) => r.emoji.id === null && CHECK_REACTIONS.includes(r.emoji.name ?? "") && (r.count ?? 0) - (r.me ? 1 : 0) > 0);
 
 async function applyReaction(bot: DiscordBotContext, added: boolean, data: ReactionPacket): Promise<void> {
-  const { client, service } = bot;
+  const { client } = bot;
   const channel = await client.channels.fetch(data.channel_id);
   if (channel === null || !channel.isTextBased() || !("messages" in channel)) return;
+  const { service } = targetOf(bot, channel, data.channel_id, data.guild_id);
   const message = await channel.messages.fetch({ message: data.message_id, force: true });
   if (message.author.id !== client.user?.id) return;
   const embed = message.embeds[0]?.toJSON();

@@ -6,6 +6,7 @@ import { LogWriteError } from "../services/log-service.js";
 import { isRetryable } from "../services/retryable.js";
 import { messageOf } from "../error-details.js";
 import type { DiscordBotContext } from "./bot-context.js";
+import type { Target } from "../routes/targets.js";
 import type { ModalContext } from "./build-finding-modal.js";
 import { describeFieldErrors } from "./build-finding-modal.js";
 import { buildAnnouncement, buildItemMessage } from "./build-messages.js";
@@ -22,6 +23,8 @@ export interface DiscordFindingJob {
   userId: string;
   authorName: string;
   interaction: { applicationId: string; token: string };
+  /** The route the channel had when the person submitted (absent in jobs recorded before routes). */
+  target?: string | undefined;
 }
 
 interface Committed {
@@ -96,7 +99,9 @@ async function tell(bot: DiscordBotContext, job: DiscordFindingJob, context: Job
  * the last chance, hands the markdown back.
  */
 export async function runDiscordFindingJob(bot: DiscordBotContext, job: DiscordFindingJob, context: JobContext): Promise<void> {
-  const { service, logger } = bot;
+  const { logger } = bot;
+  const target = (job.target === undefined ? undefined : bot.router.find(job.target)) ?? bot.router.forDiscord(job.context.channel, undefined);
+  const { service } = target;
   let committed = context.steps.committed as Committed | undefined;
   if (committed === undefined) {
     let result;
@@ -138,7 +143,7 @@ export async function runDiscordFindingJob(bot: DiscordBotContext, job: DiscordF
   const link = committed.entryUrl === undefined ? "" : ` (<${committed.entryUrl}>)`;
   let url: string;
   try {
-    url = await announce(bot, committed, job, context);
+    url = await announce(bot, committed, job, context, target);
   } catch (error) {
     // Discord refused the message (no access, bad request): another try is refused too. The finding is in the log.
     if (!(error instanceof DiscordAPIError || error instanceof NotSendableError) && !context.lastChance) throw error;
@@ -154,22 +159,26 @@ export async function runDiscordFindingJob(bot: DiscordBotContext, job: DiscordF
  * the thread. From `Log as finding`: all of it in a thread on that message.
  * Returns the announcement's link.
  */
-async function announce(bot: DiscordBotContext, logged: Committed, job: DiscordFindingJob, context: JobContext): Promise<string> {
+async function announce(bot: DiscordBotContext, logged: Committed, job: DiscordFindingJob, context: JobContext, target: Target): Promise<string> {
   const { finding } = logged;
   let announced = context.steps.announced as { url: string; threadId: string } | undefined;
   let thread: SendableChannels | undefined;
   if (announced === undefined) {
     const channel = await sendableChannel(bot.client, job.context.channel);
-    const announcement = buildAnnouncement({
-      id: logged.id,
-      title: finding.title,
-      category: finding.category,
-      status: finding.status,
-      statusBefore: undefined,
-      entryUrl: logged.entryUrl,
-      commitUrl: logged.commitUrl,
-      loggedBy: job.userId,
-    });
+    const announcement = buildAnnouncement(
+      {
+        id: logged.id,
+        title: finding.title,
+        category: finding.category,
+        status: finding.status,
+        statusBefore: undefined,
+        entryUrl: logged.entryUrl,
+        commitUrl: logged.commitUrl,
+        loggedBy: job.userId,
+        related: finding.related,
+      },
+      target.links,
+    );
     const threadName = truncate(finding.title, 100);
     let posted: Message;
     if (job.context.message !== undefined && !channel.isThread() && "messages" in channel) {

@@ -23,7 +23,7 @@ describe("Discord: commands and /log-finding", () => {
     expect(logFinding?.options?.[1]?.choices?.map((c) => c.value)).toEqual(["Open", "Resolved", "Workaround"]);
     expect(commands[1]?.type).toBe(3);
     const findings = commands[2];
-    expect(findings?.options?.map((o) => [o.name, o.type])).toEqual([["open", 1], ["search", 1], ["digest", 1]]);
+    expect(findings?.options?.map((o) => [o.name, o.type])).toEqual([["open", 1], ["search", 1], ["digest", 1], ["where", 1]]);
     expect(findings?.options?.[1]?.options).toEqual([expect.objectContaining({ name: "words", required: true })]);
   });
 
