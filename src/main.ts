@@ -3,10 +3,9 @@ import type { Outbox, OutboxLogger } from "./outbox/outbox.js";
 import { openFileOutbox } from "./outbox/file-outbox.js";
 import type { OutboxWorker } from "./outbox/outbox-worker.js";
 import { createOutboxWorker } from "./outbox/outbox-worker.js";
-import type { LogService } from "./services/log-service.js";
+import type { Router, Target } from "./routes/targets.js";
 import type { DigestSchedule } from "./services/schedule-digest.js";
 import { scheduleDigest } from "./services/schedule-digest.js";
-import type { LogStore } from "./store/log-store.js";
 import { messageOf } from "./error-details.js";
 
 export interface Running {
@@ -23,13 +22,14 @@ export interface ServeIo {
 
 /**
  * Starts the chat bots the configuration enables (Slack, Discord or both,
- * over one log service and one outbox worker) and their digest schedules,
- * then starts the worker, which first replays what the outbox still holds.
- * Returns a handle to stop them; the CLI's `serve` keeps it until a signal.
+ * over the router's logs and one outbox worker) and each log's digest
+ * schedules, then starts the worker, which first replays what the outbox
+ * still holds. Returns a handle to stop them; the CLI's `serve` keeps it
+ * until a signal.
  *
  * @throws Error when nothing is configured to serve, or a bot cannot start.
  */
-export async function startBots(config: Config, service: LogService, store: LogStore, worker: OutboxWorker, io: ServeIo): Promise<Running> {
+export async function startBots(config: Config, router: Router, worker: OutboxWorker, io: ServeIo): Promise<Running> {
   if (config.slack === undefined && config.discord === undefined) {
     throw new Error(
       "nothing to serve: set SLACK_BOT_TOKEN (with SLACK_APP_TOKEN for Socket Mode, or SLACK_SIGNING_SECRET for HTTP mode), or DISCORD_TOKEN and DISCORD_APPLICATION_ID",
@@ -40,19 +40,21 @@ export async function startBots(config: Config, service: LogService, store: LogS
   /** Stop for good: after the drain (the Discord client: destroying it kills its REST, which jobs use). */
   const stops: (() => Promise<void>)[] = [];
   const digests: DigestSchedule[] = [];
-  const schedule = (platform: string, post: () => Promise<{ posted: boolean; items: number } | undefined>): void => {
+  const schedule = (platform: string, target: Target, post: () => Promise<{ posted: boolean; items: number } | undefined>): void => {
+    const what = router.targets.length > 1 ? `${platform} digest of ${target.name}` : `${platform} digest`;
     const digest = scheduleDigest({
-      pattern: config.digest.cron,
-      timeZone: config.digest.timeZone,
+      pattern: target.digest.cron,
+      timeZone: target.digest.timeZone,
       post: async () => {
         const result = await post();
-        io.log(`research-log: ${platform} digest ${result?.posted === true ? `posted (${result.items} items)` : "skipped: nothing open"}`);
+        io.log(`research-log: ${what} ${result?.posted === true ? `posted (${result.items} items)` : "skipped: nothing open"}`);
       },
-      onError: (error) => io.log(`research-log: the ${platform} digest failed: ${messageOf(error)}`),
+      onError: (error) => io.log(`research-log: the ${what} failed: ${messageOf(error)}`),
     });
     digests.push(digest);
-    io.log(`research-log: ${platform} digest "${config.digest.cron}" (${config.digest.timeZone}), next ${digest.nextRun()?.toISOString() ?? "never"}`);
+    io.log(`research-log: ${what} "${target.digest.cron}" (${target.digest.timeZone}), next ${digest.nextRun()?.toISOString() ?? "never"}`);
   };
+  const logs = router.targets.length > 1 ? `${router.targets.length} logs (${router.targets.map((t) => `${t.name}: ${t.where}`).join("; ")})` : `log: ${router.fallback.where}`;
   const stopAll = async (drainMs = 0): Promise<{ left: number }> => {
     for (const digest of digests) digest.stop();
     worker.stopAccepting();
@@ -67,7 +69,7 @@ export async function startBots(config: Config, service: LogService, store: LogS
     if (config.slack !== undefined) {
       // The SDKs are loaded only for serve: the CLI's other commands start faster without them.
       const { createSlackBot, postDigest } = await import("./slack/create-slack-bot.js");
-      const slack = createSlackBot({ config: config.slack, service, worker, port: config.port });
+      const slack = createSlackBot({ config: config.slack, router, worker, port: config.port });
       await slack.start().catch((error: unknown) => {
         throw new Error(`the Slack bot could not start: ${messageOf(error)} (check SLACK_BOT_TOKEN, SLACK_APP_TOKEN and SLACK_API_URL)`, { cause: error });
       });
@@ -75,13 +77,15 @@ export async function startBots(config: Config, service: LogService, store: LogS
       closers.push(() => slack.stop());
       slackPort = slack.port;
       const mode = config.slack.appToken === undefined ? `HTTP mode on port ${slack.port ?? config.port}` : "Socket Mode";
-      io.log(`research-log: Slack bot running (${mode}); log: ${store.description}`);
-      const channel = config.digest.slackChannel;
-      if (channel !== undefined) schedule("Slack", () => postDigest(slack.app.client, channel, service));
+      io.log(`research-log: Slack bot running (${mode}); ${logs}`);
+      for (const target of router.targets) {
+        const channel = target.digest.slackChannel;
+        if (channel !== undefined) schedule("Slack", target, () => postDigest(slack.app.client, channel, target.service));
+      }
     }
     if (config.discord !== undefined) {
       const { createDiscordBot } = await import("./discord/create-discord-bot.js");
-      const discord = createDiscordBot({ config: config.discord, service, worker, digestChannel: config.digest.discordChannel });
+      const discord = createDiscordBot({ config: config.discord, router, worker });
       await discord.start().catch((error: unknown) => {
         throw new Error(`the Discord bot could not start: ${messageOf(error)} (check DISCORD_TOKEN, DISCORD_APPLICATION_ID and DISCORD_GUILD_ID)`, {
           cause: error,
@@ -89,8 +93,11 @@ export async function startBots(config: Config, service: LogService, store: LogS
       });
       stops.push(() => discord.stop());
       const where = config.discord.guildId === undefined ? "commands registered globally" : `commands registered in guild ${config.discord.guildId}`;
-      io.log(`research-log: Discord bot running (${where}); log: ${store.description}`);
-      if (config.digest.discordChannel !== undefined) schedule("Discord", () => discord.postScheduledDigest());
+      io.log(`research-log: Discord bot running (${where}); ${logs}`);
+      for (const target of router.targets) {
+        const channel = target.digest.discordChannel;
+        if (channel !== undefined) schedule("Discord", target, () => discord.postDigest(channel, target.service));
+      }
     }
   } catch (error) {
     await stopAll();
@@ -106,7 +113,7 @@ export async function startBots(config: Config, service: LogService, store: LogS
  * left stays in the outbox for the next start. A second signal exits at
  * once: everything acknowledged is already in the outbox. Returns the exit code.
  */
-export async function serve(config: Config, service: LogService, store: LogStore): Promise<number> {
+export async function serve(config: Config, router: Router): Promise<number> {
   const io: ServeIo = { log: (line) => process.stderr.write(`${line}\n`) };
   const log: OutboxLogger = {
     info: (message) => io.log(`research-log: ${message}`),
@@ -126,7 +133,7 @@ export async function serve(config: Config, service: LogService, store: LogStore
   const worker = createOutboxWorker({ outbox, log });
   let running: Running;
   try {
-    running = await startBots(config, service, store, worker, io);
+    running = await startBots(config, router, worker, io);
   } catch (error) {
     io.log(`research-log: ${messageOf(error)}`);
     await outbox.close();

@@ -4,10 +4,12 @@ import { loadConfig } from "../config.js";
 import { checkLog } from "../core/check-log.js";
 import { STATUSES } from "../core/types.js";
 import type { FieldError, FindingInput, Status } from "../core/types.js";
-import type { Clock, LogService } from "../services/log-service.js";
-import { LogWriteError, createLogService } from "../services/log-service.js";
-import { createStore } from "../store/create-store.js";
-import type { CommitAuthor, LogStore } from "../store/log-store.js";
+import type { Clock } from "../services/log-service.js";
+import { LogWriteError } from "../services/log-service.js";
+import type { CommitAuthor } from "../store/log-store.js";
+import { findRoute, readRoutesFile } from "../routes/routes-file.js";
+import type { BuiltTarget, Router } from "../routes/targets.js";
+import { buildDefaultTarget, buildRouteTarget, buildRouter } from "../routes/targets.js";
 import { StoreError } from "../store/log-store.js";
 import { readGitUser } from "../store/local-git.js";
 import type { Prompter } from "./prompt.js";
@@ -32,6 +34,8 @@ Options for every command:
   --repo DIR         the local git checkout (default: the current directory)
   --github O/NAME    use the log in this GitHub repository (or set GITHUB_REPO)
   --log-path PATH    the log inside the repository (default docs/research_log.md)
+  --route NAME       the log a route of research-log.config.yml (or ROUTES_FILE) writes to,
+                     by the route's name or a channel id it routes
   -h, --help         show this help
 
 Exit codes: 0 ok, 1 invalid input or check failure, 2 usage error, 3 store failure.`;
@@ -49,7 +53,7 @@ export interface CliContext {
   io: CliIo;
   clock?: Clock;
   /** Runs the chat bots (`serve`); resolves when they stop. */
-  serve?: (config: Config, service: LogService, store: LogStore) => Promise<number>;
+  serve?: (config: Config, router: Router) => Promise<number>;
 }
 
 class UsageError extends Error {
@@ -60,6 +64,7 @@ const commonOptions = {
   repo: { type: "string" },
   github: { type: "string" },
   "log-path": { type: "string" },
+  route: { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -173,14 +178,41 @@ async function dispatch(argv: readonly string[], context: CliContext): Promise<n
   }
   const { config } = loaded;
   const repoDir = str("repo") ?? context.cwd;
-  const store = await createStore(config, { repoDir });
-  const service = createLogService({
-    store,
-    categories: config.categories,
-    timeZone: config.digest.timeZone,
-    order: config.order,
-    ...(context.clock === undefined ? {} : { clock: context.clock }),
-  });
+  const routes = await readRoutesFile(config.routesFile, context.cwd);
+  if (!routes.ok) {
+    for (const problem of routes.problems) io.stderr(`research-log: ${problem}\n`);
+    return EXIT.usage;
+  }
+  const targetOptions = { repoDir, clock: context.clock, mlflowTrackingUri: config.mlflowTrackingUri };
+  if (name === "serve") {
+    if (context.serve === undefined) throw new UsageError("serve is not available here");
+    if (str("route") !== undefined) throw new UsageError("serve takes every route from the routes file; --route is for the other commands");
+    let router: Router;
+    try {
+      router = await buildRouter(config, routes.routes, targetOptions);
+    } catch (error) {
+      io.stderr(`research-log: ${messageOf(error)}\n`);
+      return EXIT.usage;
+    }
+    return context.serve(config, router);
+  }
+  const routeName = str("route");
+  const route = routeName === undefined ? undefined : findRoute(routes.routes, routeName);
+  if (routeName !== undefined && route === undefined) {
+    const known = routes.routes.map((r) => r.name);
+    throw new UsageError(
+      `--route: no route is named or routes "${routeName}" (${known.length === 0 ? "there is no routes file" : `routes: ${known.join(", ")}`})`,
+    );
+  }
+  let target: BuiltTarget;
+  try {
+    target = route === undefined ? await buildDefaultTarget(config, targetOptions) : await buildRouteTarget(config, route, targetOptions);
+  } catch (error) {
+    if (error instanceof StoreError) throw error;
+    io.stderr(`research-log: ${messageOf(error)}\n`);
+    return EXIT.usage;
+  }
+  const { service, store, logPath: targetLogPath } = target;
   const author = async (): Promise<CommitAuthor | undefined> => readGitUser(repoDir).catch(() => undefined);
 
   switch (name) {
@@ -196,7 +228,7 @@ async function dispatch(argv: readonly string[], context: CliContext): Promise<n
         date: str("date"),
       };
       if (io.prompter !== undefined) {
-        input = await askMissingFields(input, io.prompter, config.categories);
+        input = await askMissingFields(input, io.prompter, service.categories);
       }
       const result = await service.logFinding(input, config.github === undefined ? undefined : await author());
       if (!result.ok) {
@@ -205,7 +237,7 @@ async function dispatch(argv: readonly string[], context: CliContext): Promise<n
       }
       const out = {
         id: result.id,
-        path: config.logPath,
+        path: targetLogPath,
         commit: result.commit ?? null,
         url: result.pullRequestUrl ?? result.commitUrl ?? result.entryUrl ?? null,
         entryUrl: result.entryUrl ?? null,
@@ -215,7 +247,7 @@ async function dispatch(argv: readonly string[], context: CliContext): Promise<n
         io.stdout(`${JSON.stringify(out)}\n`);
       } else if (result.created) {
         const where = result.pullRequestUrl === undefined ? "" : ` (pull request: ${result.pullRequestUrl})`;
-        io.stdout(`Logged ${result.id} in ${config.logPath}${result.commit === undefined ? "" : ` as ${result.commit.slice(0, 12)}`}${where}\n`);
+        io.stdout(`Logged ${result.id} in ${targetLogPath}${result.commit === undefined ? "" : ` as ${result.commit.slice(0, 12)}`}${where}\n`);
       } else {
         io.stdout(`Already logged: ${result.id} (nothing to commit)\n`);
       }
@@ -299,17 +331,13 @@ async function dispatch(argv: readonly string[], context: CliContext): Promise<n
         io.stderr(`research-log: ${store.description} does not exist yet (research-log add creates it)\n`);
         return EXIT.invalid;
       }
-      const problems = checkLog(text, { categories: config.categories });
-      for (const problem of problems) io.stderr(`${config.logPath}:${problem.line}: ${problem.message}\n`);
+      const problems = checkLog(text, { categories: service.categories });
+      for (const problem of problems) io.stderr(`${targetLogPath}:${problem.line}: ${problem.message}\n`);
       if (problems.length > 0) return EXIT.invalid;
-      if (!json) io.stdout(`${config.logPath}: ok\n`);
-      else io.stdout(`${JSON.stringify({ ok: true, path: config.logPath })}\n`);
+      if (!json) io.stdout(`${targetLogPath}: ok\n`);
+      else io.stdout(`${JSON.stringify({ ok: true, path: targetLogPath })}\n`);
       return EXIT.ok;
     }
 
-    case "serve": {
-      if (context.serve === undefined) throw new UsageError("serve is not available here");
-      return context.serve(config, service, store);
-    }
   }
 }

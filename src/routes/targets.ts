@@ -75,13 +75,23 @@ export interface BuildTargetsOptions {
   repoDir: string;
   clock?: Clock | undefined;
   mlflowTrackingUri?: string | undefined;
+  /** Where a categories file that cannot be read is reported; its route starts without those categories. */
+  warn?: ((message: string) => void) | undefined;
+}
+
+/** A target as built from the configuration, with its store and the log's path in it (the CLI's `check` reads them). */
+export interface BuiltTarget extends Target {
+  store: LogStore;
+  logPath: string;
 }
 
 /** The default target, from the environment alone. */
-export async function buildDefaultTarget(config: Config, options: BuildTargetsOptions): Promise<Target> {
+export async function buildDefaultTarget(config: Config, options: BuildTargetsOptions): Promise<BuiltTarget> {
   const store = await createStore(config, { repoDir: options.repoDir });
   return {
     name: "default",
+    store,
+    logPath: config.logPath,
     service: createLogService({
       store,
       categories: config.categories,
@@ -100,7 +110,7 @@ export async function buildDefaultTarget(config: Config, options: BuildTargetsOp
  * from the environment what it does not set (credentials, API URL, commit
  * mode, categories, digest schedule and time zone).
  *
- * @throws Error naming the route when its target cannot be set up (no GitHub credentials, a categories file that is not valid).
+ * @throws Error naming the route when its target cannot be set up (no GitHub credentials).
  */
 export async function buildRouter(config: Config, routes: readonly RouteSpec[], options: BuildTargetsOptions): Promise<Router> {
   const fallback = await buildDefaultTarget(config, options);
@@ -126,7 +136,7 @@ export async function buildRouter(config: Config, routes: readonly RouteSpec[], 
   };
 }
 
-export async function buildRouteTarget(config: Config, route: RouteSpec, options: BuildTargetsOptions): Promise<Target> {
+export async function buildRouteTarget(config: Config, route: RouteSpec, options: BuildTargetsOptions): Promise<BuiltTarget> {
   const logPath = route.logPath ?? config.logPath;
   let routeConfig: Config;
   let repoDir = options.repoDir;
@@ -154,10 +164,22 @@ export async function buildRouteTarget(config: Config, route: RouteSpec, options
   }
   const store = await createStore(routeConfig, { repoDir });
   const timeZone = route.digest.timeZone ?? config.digest.timeZone;
-  const extra = route.categoriesFile === undefined ? [] : await readCategoriesFile(routeConfig, repoDir, route);
+  let extra: string[] = [];
+  if (route.categoriesFile !== undefined) {
+    try {
+      extra = await readCategoriesFile(routeConfig, repoDir, route);
+    } catch (error) {
+      // GitHub down at start, or a bad edit of the file: the route still works, with the other categories.
+      (options.warn ?? ((message: string) => process.stderr.write(`research-log: ${message}\n`)))(
+        `${messageOf(error)}; route "${route.name}" starts without its repository's categories`,
+      );
+    }
+  }
   const categories = mergeCategories([config.categories, route.categories, extra], route.defaultCategory);
   return {
     name: route.name,
+    store,
+    logPath,
     service: createLogService({
       store,
       categories,
