@@ -90,6 +90,8 @@ export interface FakeDiscord {
   /** Messages in a channel or thread, oldest first. */
   inChannel(channelId: string): FakeDiscordMessage[];
   channel(id: string): FakeChannel | undefined;
+  /** Another text channel in the guild (for routes); add it before the bot connects to have it in GUILD_CREATE. */
+  addChannel(name: string): FakeChannel;
   /** A message a person posted. */
   addUserMessage(content: string, user?: FakeDiscordUser, channelId?: string): FakeDiscordMessage;
   /** Adds or removes a reaction as a person would: the message changes, then the gateway event is sent. */
@@ -384,6 +386,11 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
     message: (id) => messages.find((m) => m.id === id),
     inChannel: (id) => messages.filter((m) => m.channel_id === id),
     channel: (id) => channels.get(id),
+    addChannel(name) {
+      const channel: FakeChannel = { id: nextId(), type: 0, name, guild_id: guildId };
+      channels.set(channel.id, channel);
+      return channel;
+    },
     addUserMessage(content, user = { id: "1200000000000000001", username: "ada" }, channel = channelId) {
       users.set(user.id, user);
       return createMessage(channel, user, { content });
