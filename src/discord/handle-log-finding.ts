@@ -6,6 +6,7 @@ import type { CommitAuthor } from "../store/log-store.js";
 import { messageOf } from "../error-details.js";
 import type { DiscordBotContext } from "./bot-context.js";
 import { targetOf } from "./bot-context.js";
+import type { Target } from "../routes/targets.js";
 import { NO_PINGS } from "./build-messages.js";
 import { buildFindingModal, describeFieldErrors, FINDING_INPUT_IDS, FINDING_LABELS, MAX_INPUT_LENGTH, modalValuesToInput, parseModalId } from "./build-finding-modal.js";
 import { codeBlocks, escapeDiscordText, truncate } from "./escape-discord-text.js";
@@ -33,12 +34,15 @@ export async function openFindingModalFromMessage(interaction: MessageContextMen
   const message = interaction.targetMessage;
   await interaction.showModal(
     buildFindingModal({
-      context: { category: targetOf(bot, message.channel, message.channelId, message.guildId).service.categories[0] ?? "Training", status: STATUSES[0], channel: message.channelId, message: message.id },
+      context: { category: defaultCategoryOf(targetOf(bot, message.channel, message.channelId, message.guildId)), status: STATUSES[0], channel: message.channelId, message: message.id },
       finding: truncate(message.content, MAX_INPUT_LENGTH),
       related: message.url,
     }),
   );
 }
+
+/** A route's default category, else the first configured one. */
+const defaultCategoryOf = (target: Target): string => target.defaultCategory ?? target.service.categories[0] ?? "Training";
 
 const authorOf = (user: User, displayName: string | undefined): CommitAuthor => ({ name: displayName ?? user.globalName ?? user.username });
 

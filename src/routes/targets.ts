@@ -22,6 +22,8 @@ export interface Target {
   /** What `/findings where` says: the repository (or checkout), branch and file. */
   where: string;
   links: RelatedLinkOptions;
+  /** The category the forms offer first (a route's default_category). */
+  defaultCategory?: string | undefined;
   digest: { cron: string; timeZone: string; slackChannel: string | undefined; discordChannel: string | undefined };
 }
 
@@ -189,6 +191,7 @@ export async function buildRouteTarget(config: Config, route: RouteSpec, options
     }),
     where: store.description,
     links: linksFor(store, logPath, options.mlflowTrackingUri),
+    defaultCategory: route.defaultCategory,
     digest: {
       cron: route.digest.cron ?? config.digest.cron,
       timeZone,

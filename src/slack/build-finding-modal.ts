@@ -51,6 +51,8 @@ export function parseModalContext(privateMetadata: string | undefined): ModalCon
 export interface FindingModalOptions {
   context: ModalContext;
   categories: readonly string[];
+  /** The category selected at first (a route's default_category); none selected without it. */
+  defaultCategory?: string | undefined;
   /** Prefills, e.g. the text typed after `/log-finding`, or the message a shortcut was used on. */
   title?: string | undefined;
   finding?: string | undefined;
@@ -118,7 +120,7 @@ export function buildFindingModal(options: FindingModalOptions): ModalView {
         placeholder: "AMP Breaks Complex Number Operations",
         initial: title,
       }),
-      selectInput(FINDING_BLOCK_IDS.category, "Category", options.categories, "Training"),
+      selectInput(FINDING_BLOCK_IDS.category, "Category", options.categories, "Training", options.defaultCategory),
       selectInput(FINDING_BLOCK_IDS.status, "Status", STATUSES, "Open", "Open"),
       textInput(FINDING_BLOCK_IDS.related, "Related", {
         maxLength: MAX_RELATED_LENGTH,

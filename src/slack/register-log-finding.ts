@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { App, webApi } from "@slack/bolt";
 import { shorten } from "../core/shorten.js";
 import type { BotContext } from "./bot-context.js";
+import type { Target } from "../routes/targets.js";
 import { buildFindingModal, LOG_FINDING_CALLBACK_ID, MAX_INPUT_LENGTH, parseModalContext } from "./build-finding-modal.js";
 import { NOT_ALLOWED_MESSAGE } from "./build-replies.js";
 import { slackTextToPlain } from "./escape-slack-text.js";
@@ -16,6 +17,9 @@ type WebClient = webApi.WebClient;
 /** Callback id of the `Log as finding` message shortcut. */
 export const LOG_AS_FINDING_CALLBACK_ID = "log_as_finding";
 
+
+/** The form's categories for a channel's log, its default selected. */
+const modalCategories = (target: Target) => ({ categories: target.service.categories, defaultCategory: target.defaultCategory });
 
 /** `/log-finding`, the `Log as finding` shortcut, and the modal's submission. */
 export function registerLogFinding(app: App, bot: BotContext): void {
@@ -32,7 +36,7 @@ export function registerLogFinding(app: App, bot: BotContext): void {
         trigger_id: command.trigger_id,
         view: buildFindingModal({
           context: { channel: command.channel_id },
-          categories: bot.router.forSlack(command.channel_id).service.categories,
+          ...modalCategories(bot.router.forSlack(command.channel_id)),
           title: command.text,
         }),
       })
@@ -68,7 +72,7 @@ export function registerLogFinding(app: App, bot: BotContext): void {
         trigger_id: shortcut.trigger_id,
         view: buildFindingModal({
           context: { channel, threadTs },
-          categories: bot.router.forSlack(channel).service.categories,
+          ...modalCategories(bot.router.forSlack(channel)),
           finding: shorten(slackTextToPlain(message.text ?? ""), MAX_INPUT_LENGTH),
           related: permalink,
         }),

@@ -13,7 +13,7 @@ import type { FakeGitHub } from "../support/fake-github.js";
 import { startFakeGitHub } from "../support/fake-github.js";
 import { startFakeSlack } from "../support/fake-slack.js";
 import type { FakeSlackMessage } from "../support/fake-slack.js";
-import { AMP_FINDING, findingViewState, reactionEventBody, sendToBot, viewSubmissionBody } from "../support/slack-factories.js";
+import { AMP_FINDING, findingViewState, reactionEventBody, sendToBot, slashCommandBody, viewSubmissionBody } from "../support/slack-factories.js";
 import { startFakeDiscord } from "../support/fake-discord.js";
 import { AMP_VALUES, findingsCommand, logFindingCommand, modalSubmit } from "../support/discord-factories.js";
 import type { SentModal } from "../support/discord-factories.js";
@@ -95,6 +95,7 @@ describe("serve with routes", () => {
     slack_channels: [C0VISION1]
     discord_channels: ["${discord.channelId}"]
     github: { repo: lab/vision, api_url: "${vision.url}" }
+    default_category: Architecture
     digest: { slack_channel: C0VISION1, discord_channel: "${discord.channelId}" }
   - name: speech
     slack_channels: [C0SPEECH1]
@@ -167,6 +168,11 @@ describe("serve with routes", () => {
     await again.waitFor(/Discord bot running/);
     const events2 = `http://127.0.0.1:${port2}/slack/events`;
     void events;
+
+    // The form in a vision channel offers the route's default category first.
+    expect((await sendToBot(events2, SECRET, slashCommandBody({ channel_id: "C0VISION1", text: "" }))).status).toBe(200);
+    const opened = await slack.waitForCall("views.open");
+    expect(JSON.stringify(opened.args.view)).toContain('"initial_option":{"text":{"type":"plain_text","text":"Architecture","emoji":true},"value":"Architecture"}');
 
     // Slack: a finding from each channel lands in that channel's repository only.
     const submit = async (channel: string, title: string) => {
