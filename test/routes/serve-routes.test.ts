@@ -218,6 +218,18 @@ describe("serve with routes", () => {
     expect(embed).toContain("[MLflow run abc123](https://mlflow.example/#/runs/abc123)");
     expect(embed).toMatch(/\[experiments\/train\.py\]\([^)]*\/lab\/speech\/blob\/main\/experiments\/train\.py\)/);
 
+    // A ✅ on an action item in the announcement's thread (a channel of its own) checks it in the thread's parent's log.
+    let item: ReturnType<typeof discord.inChannel>[number] | undefined;
+    await until(
+      () => (item = discord.messages.find((m) => discord.channel(m.channel_id)?.parent_id === speechChannel.id && JSON.stringify(m.embeds).includes("Test with bfloat16"))) !== undefined,
+      "the item message in the speech thread",
+    );
+    const visionBeforeItem = logOf(vision);
+    if (item === undefined) throw new Error("no item message");
+    discord.react(item, "✅", "1200000000000000002");
+    await until(() => /Speech finding from Discord[\s\S]*- \[x\] Test with bfloat16/.test(logOf(speech)), "the speech item checked");
+    expect(logOf(vision)).toBe(visionBeforeItem);
+
     for (const [channelId, repo] of [
       [discord.channelId, "lab/vision"],
       [speechChannel.id, "lab/speech"],
