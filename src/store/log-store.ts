@@ -91,3 +91,8 @@ export class PermissionError extends StoreError {
 export class UnavailableError extends StoreError {
   override name = "UnavailableError";
 }
+
+/** A repository rule (ruleset, branch protection, push protection) refuses the write: trying again will not help. */
+export class RefusedError extends StoreError {
+  override name = "RefusedError";
+}
