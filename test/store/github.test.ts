@@ -331,7 +331,7 @@ describe("GitHub store: concurrency and failures", () => {
     const s = store({ branch: "main" });
     const error: unknown = await updateLog(s, appendLine("x"), commit).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermissionError);
-    expect((error as Error).message).toBe("the token lacks contents: write on acme/research");
+    expect((error as Error).message).toBe("GITHUB_TOKEN lacks contents: write on acme/research");
   });
 
   it("treats a refused connection on a write as ambiguous", async () => {
@@ -426,7 +426,7 @@ describe("GitHub store: credentials and configuration", () => {
   it("unknown repository: NotFoundError naming GITHUB_REPO", async () => {
     await start();
     const s = createGitHubStore(client(), { owner: "acme", repo: "nope", path: PATH });
-    await expect(s.read()).rejects.toThrow(new NotFoundError("GITHUB_REPO acme/nope not found, or the token cannot see it"));
+    await expect(s.read()).rejects.toThrow(new NotFoundError("GITHUB_REPO acme/nope not found, or GITHUB_TOKEN cannot see it"));
     const withBranch = createGitHubStore(client(), { owner: "acme", repo: "nope", path: PATH, branch: "main" });
     await expect(withBranch.read()).rejects.toThrow(/GITHUB_REPO acme\/nope not found/);
   });

@@ -21,6 +21,8 @@ export interface FakeGitHubOptions {
   token?: string;
   /** Files on the default branch at start, path → text. */
   files?: Record<string, string>;
+  /** A repository with no commit at all (created without a README): its first contents PUT creates the default branch. */
+  empty?: boolean;
   /** A GitHub App whose JWTs (RS256, verified with `publicKey`) are accepted on app routes. */
   app?: { id: string | number; publicKey: string | KeyObject; installationId: number };
 }
@@ -55,7 +57,12 @@ export interface FakePullRequest {
   html_url: string;
 }
 
-export type ProtectionStyle = "ruleset" | "classic";
+/**
+ * How a branch refuses writes: `ruleset` (a ruleset requiring pull requests: 409 on a contents PUT),
+ * `classic` (branch protection requiring reviews: 409 too, with the classic wording),
+ * `restrict-creation` (a ruleset restricting creations: 422 on creating a matching branch).
+ */
+export type ProtectionStyle = "ruleset" | "classic" | "restrict-creation";
 
 export interface FakeGitHub {
   /** API base: pass as `baseUrl` / `GITHUB_API_URL`. */
@@ -84,12 +91,14 @@ export interface FakeGitHub {
   secondaryRateLimitNext(n: number, retryAfterSeconds: number): void;
   /** Just before the next contents PUT is handled, a human commits `edit(current text)` to the same branch. Queues. */
   humanCommitBeforeNextPut(edit: (text: string | undefined) => string): void;
-  /** Contents PUTs to `branch` are refused as GitHub refuses them on a protected branch. */
-  protectBranch(branch: string, style?: ProtectionStyle): void;
+  /** Writes to branches matching `pattern` (a name, or a glob with `*` as rulesets take) are refused as GitHub refuses them. */
+  protectBranch(pattern: string, style?: ProtectionStyle): void;
   /** Every request answers `status` (e.g. 503) until `outage(undefined)`. */
   outage(status: number | undefined): void;
   /** The next contents PUT is held `ms` before it is handled (`before`) or answered (`after`, the write applied). */
   stallNextPut(stall: { ms: number; when: "before" | "after" }): void;
+  /** Installation tokens issued so far stop working (401 Bad credentials), as when an App is suspended. */
+  revokeInstallationTokens(): void;
   /** Contents PUTs answer 403 as GitHub does for a token without contents: write. */
   denyWrites(denied?: boolean): void;
 }
@@ -128,6 +137,17 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   let writesDenied = false;
   let baseUrl = "";
 
+  /** The protection of a branch: by its name, or by the first glob pattern (`*` within a segment, `**` across) it matches. */
+  const protectionOf = (branch: string): ProtectionStyle | undefined => {
+    const exact = protectedBranches.get(branch);
+    if (exact !== undefined) return exact;
+    for (const [pattern, style] of protectedBranches) {
+      const regex = new RegExp(`^${pattern.split("**").map((part) => part.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]*")).join(".*")}$`);
+      if (regex.test(branch)) return style;
+    }
+    return undefined;
+  };
+
   const storeBlob = (bytes: Buffer): string => {
     const sha = createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
     blobs.set(sha, bytes);
@@ -156,7 +176,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     return { commit: commit(branch, tree, message), blob };
   };
 
-  commit(defaultBranch, new Map(), "Initial commit");
+  if (options.empty !== true) commit(defaultBranch, new Map(), "Initial commit");
   for (const [path, text] of Object.entries(options.files ?? {})) {
     writeFile(defaultBranch, path, Buffer.from(text, "utf8"), `add ${path}`);
   }
@@ -243,10 +263,29 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     if (m && method === "GET") {
       const filePath = m[1] ?? "";
       const ref = query.get("ref") ?? defaultBranch;
+      if (refs.size === 0) return new HttpAnswer(404, { message: "This repository is empty.", documentation_url: DOCS, status: "404" });
       const tree = treeAt(ref);
       if (!tree) return new HttpAnswer(404, { message: `No commit found for the ref ${ref}`, documentation_url: DOCS, status: "404" });
       const sha = tree.get(filePath);
       const bytes = sha === undefined ? undefined : blobs.get(sha);
+      const listing = [...tree.keys()].filter((p) => p.startsWith(`${filePath.replace(/\/$/, "")}/`));
+      if ((sha === undefined || bytes === undefined) && listing.length > 0) {
+        // A directory: GitHub lists what is in it (one level), files and subdirectories.
+        const prefix = `${filePath.replace(/\/$/, "")}/`;
+        const names = new Map<string, "file" | "dir">();
+        for (const p of listing) {
+          const rest = p.slice(prefix.length);
+          names.set(rest.split("/")[0] ?? rest, rest.includes("/") ? "dir" : "file");
+        }
+        return new HttpAnswer(
+          200,
+          [...names].map(([name, type]) => {
+            const child = `${prefix}${name}`;
+            const childSha = tree.get(child) ?? createHash("sha1").update(child).digest("hex");
+            return { ...fileJson(child, ref, childSha, blobs.get(childSha)?.length ?? 0), type, ...(type === "dir" ? { download_url: null } : {}) };
+          }),
+        );
+      }
       if (sha === undefined || bytes === undefined) return notFound();
       if (/application\/vnd\.github(\.v3)?\.raw/.test(String(req.headers.accept ?? ""))) {
         return new HttpAnswer(200, bytes, { "content-type": "text/plain; charset=utf-8", etag: `"${sha}"` });
@@ -277,8 +316,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       if (typeof input.message !== "string" || typeof input.content !== "string") {
         return new HttpAnswer(422, { message: "Invalid request.\n\n\"message\", \"content\" are required.", documentation_url: DOCS, status: "422" });
       }
-      if (!refs.has(branch)) return new HttpAnswer(404, { message: `Branch ${branch} not found`, documentation_url: DOCS, status: "404" });
-      const style = protectedBranches.get(branch);
+      // The first file of an empty repository creates its default branch.
+      const firstCommit = refs.size === 0 && branch === defaultBranch;
+      if (!refs.has(branch) && !firstCommit) return new HttpAnswer(404, { message: `Branch ${branch} not found`, documentation_url: DOCS, status: "404" });
+      const style = protectionOf(branch);
       if (style === "ruleset") {
         return new HttpAnswer(409, {
           message: "Repository rule violations found\n\nChanges must be made through a pull request.\n\n",
@@ -287,8 +328,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         });
       }
       if (style === "classic") {
-        return new HttpAnswer(422, {
-          message: "At least 1 approving review is required by reviewers with write access.",
+        return new HttpAnswer(409, {
+          message: "Could not update file: At least 1 approving review is required by reviewers with write access.",
           documentation_url: "https://docs.github.com/articles/about-protected-branches",
           status: "422",
         });
@@ -313,6 +354,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
 
     m = /^\/git\/ref\/heads\/(.+)$/.exec(rest);
     if (m && method === "GET") {
+      if (refs.size === 0) return new HttpAnswer(409, { message: "Git Repository is empty.", documentation_url: DOCS, status: "409" });
       const sha = refs.get(m[1] ?? "");
       if (sha === undefined) return notFound();
       return new HttpAnswer(200, refJson(m[1] ?? "", sha));
@@ -325,6 +367,13 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         return new HttpAnswer(422, { message: "Reference update failed", documentation_url: DOCS, status: "422" });
       }
       const name = ref.slice("refs/heads/".length);
+      if (protectionOf(name) === "restrict-creation") {
+        return new HttpAnswer(422, {
+          message: "Repository rule violations found\n\nCannot create ref due to creations being restricted.\n\n",
+          documentation_url: "https://docs.github.com/rest/git/refs#create-a-reference",
+          status: "422",
+        });
+      }
       if (refs.has(name)) return new HttpAnswer(422, { message: "Reference already exists", documentation_url: DOCS, status: "422" });
       refs.set(name, sha);
       return new HttpAnswer(201, refJson(name, sha));
@@ -487,8 +536,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     humanCommitBeforeNextPut(edit) {
       humanEdits.push(edit);
     },
-    protectBranch(branch, style = "ruleset") {
-      protectedBranches.set(branch, style);
+    revokeInstallationTokens() {
+      installationTokens.clear();
+    },
+    protectBranch(pattern, style = "ruleset") {
+      protectedBranches.set(pattern, style);
     },
     outage(status) {
       outageStatus = status;

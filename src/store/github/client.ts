@@ -9,7 +9,8 @@ import { throttling } from "@octokit/plugin-throttling";
 import type { ThrottlingOptions } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
 import { NotFoundError, PermissionError, StoreError } from "../log-store.js";
-import { isRequestError, mapError, statusOf } from "./errors.js";
+import type { Credential } from "./errors.js";
+import { appCredential, isRequestError, mapError, statusOf, TOKEN_CREDENTIAL } from "./errors.js";
 
 /** Where log lines go. Messages reaching it never contain a secret. */
 export interface Logger {
@@ -118,9 +119,9 @@ export function createGitHubClient(options: GitHubClientOptions): Octokit {
     },
   };
 
-  if (options.token) return new GitHubOctokit({ ...common, auth: options.token });
+  if (options.token) return withCredential(new GitHubOctokit({ ...common, auth: options.token }), TOKEN_CREDENTIAL);
   if (options.appId && options.privateKey) {
-    return new GitHubOctokit({
+    const octokit = new GitHubOctokit({
       ...common,
       authStrategy: createInstallationAuth,
       auth: {
@@ -130,10 +131,23 @@ export function createGitHubClient(options: GitHubClientOptions): Octokit {
         repo: options.repo,
       } satisfies InstallationAuthOptions,
     });
+    return withCredential(octokit, appCredential(options.appId));
   }
   throw new PermissionError(
     "no GitHub credentials: set GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY",
   );
+}
+
+const credentials = new WeakMap<Octokit, Credential>();
+
+const withCredential = (octokit: Octokit, credential: Credential): Octokit => {
+  credentials.set(octokit, credential);
+  return octokit;
+};
+
+/** The credential a client made here authenticates with, for messages (GITHUB_TOKEN for any other client). */
+export function credentialOf(octokit: Octokit): Credential {
+  return credentials.get(octokit) ?? TOKEN_CREDENTIAL;
 }
 
 interface InstallationAuthOptions {
@@ -211,7 +225,7 @@ function appAuthError(error: unknown, options: InstallationAuthOptions): StoreEr
       { cause: error },
     );
   }
-  return mapError(error, `finding the app installation on ${owner}/${repo}`);
+  return mapError(error, `finding the app installation on ${owner}/${repo}`, appCredential(options.appId));
 }
 
 /**

@@ -7,7 +7,8 @@ import { createHash } from "node:crypto";
 import type { Octokit } from "@octokit/rest";
 import type { CommitRequest, LogSnapshot, LogStore, ReadOptions, WriteResult } from "../log-store.js";
 import { AmbiguousWriteError, ConflictError, NotFoundError, PermissionError, StoreError } from "../log-store.js";
-import { describeFailure, isAmbiguous, isProtectedBranchRefusal, isRateLimited, mapError, messageOf, statusOf } from "./errors.js";
+import { credentialOf } from "./client.js";
+import { describeFailure, isAmbiguous, isEmptyRepository, isProtectedBranchRefusal, isRateLimited, mapError as mapGitHubError, messageOf, refusal, statusOf } from "./errors.js";
 import { blobUrl, webUrlFor } from "./links.js";
 import type { PullRequestContext } from "./pull-request.js";
 import { writeViaPullRequest as writeViaPullRequest_ } from "./pull-request.js";
@@ -59,9 +60,11 @@ export function createGitHubStore(octokit: Octokit, target: GitHubTarget): LogSt
   let lockTail: Promise<unknown> = Promise.resolve();
 
   const signal = () => AbortSignal.timeout(timeoutMs);
+  const credential = credentialOf(octokit);
+  const mapError = (error: unknown, doing: string) => mapGitHubError(error, doing, credential);
 
   const repoNotFound = (cause: unknown) =>
-    new NotFoundError(`GITHUB_REPO ${full} not found, or the token cannot see it`, { cause });
+    new NotFoundError(`GITHUB_REPO ${full} not found, or ${credential.label} cannot see it`, { cause });
   const branchNotFound = (branch: string, cause: unknown) =>
     new NotFoundError(`branch "${branch}" not found in ${full}: create it, or fix GITHUB_BRANCH`, { cause });
 
@@ -92,6 +95,8 @@ export function createGitHubStore(octokit: Octokit, target: GitHubTarget): LogSt
     try {
       await octokit.rest.git.getRef({ owner, repo, ref: `heads/${branch}`, request: { signal: signal() } });
     } catch (error) {
+      // A repository without any commit has no branch yet: its first commit creates the file (and the branch).
+      if (isEmptyRepository(error)) return;
       throw statusOf(error) === 404 ? branchNotFound(branch, cause) : mapError(error, `reading ${full}`);
     }
   };
@@ -166,6 +171,16 @@ export function createGitHubStore(octokit: Octokit, target: GitHubTarget): LogSt
   const writeError = (error: unknown, branch: string): StoreError => {
     const status = statusOf(error);
     const message = messageOf(error);
+    // Before the conflict check: a ruleset answers 409 too, and a retry would only be refused again.
+    if (isProtectedBranchRefusal(error)) {
+      return refusal(
+        error,
+        where(branch),
+        branch.startsWith("research-log/")
+          ? `when the branch takes no direct commits, research-log commits to a new branch research-log/… and opens a pull request: let ${credential.label} create and push research-log/* branches (a ruleset bypass, or a ruleset that leaves them out), or set GITHUB_BRANCH to a branch that takes commits`
+          : `let ${credential.label} commit to it, or set GITHUB_COMMIT_MODE=pull-request`,
+      );
+    }
     if (status === 409 || (status === 422 && /sha.*(wasn't supplied|does not match)|does not match/i.test(message))) {
       return new ConflictError(`${where(branch)} changed since it was read`, { cause: error });
     }
@@ -176,16 +191,17 @@ export function createGitHubStore(octokit: Octokit, target: GitHubTarget): LogSt
       );
     }
     if ((status === 403 || status === 404) && /not accessible by integration/i.test(message)) {
-      return new PermissionError(`the token lacks contents: write on ${full}`, { cause: error });
+      return new PermissionError(`${credential.label} lacks contents: write on ${full}`, { cause: error });
     }
     if (status === 403 && !isRateLimited(error)) {
-      return new PermissionError(`the token lacks contents: write on ${full} (${message})`, { cause: error });
+      return new PermissionError(`${credential.label} lacks contents: write on ${full} (${message})`, { cause: error });
     }
     return mapError(error, `writing ${where(branch)}`);
   };
 
   const pullRequests: PullRequestContext = {
     octokit,
+    mapError,
     owner,
     repo,
     signal,

@@ -3,14 +3,53 @@
  * one of the store errors (log-store.ts), with the original as `cause`.
  * Messages name what to fix and the credential in use, never a secret.
  */
-import { NotFoundError, PermissionError, StoreError, UnavailableError } from "../log-store.js";
+import { NotFoundError, PermissionError, RefusedError, StoreError, UnavailableError } from "../log-store.js";
 
-const PROTECTED = /protected branch|through a pull request|required status checks? (is|are) expected|approv(ed|ing) reviews? (is|are) required|rule violations/i;
+/** The credential a client authenticates with, as messages name it. */
+export interface Credential {
+  /** `GITHUB_TOKEN`, or `the GitHub App 123's installation token`. */
+  label: string;
+  /** What to check when it is rejected. */
+  check: string;
+}
 
+export const TOKEN_CREDENTIAL: Credential = { label: "GITHUB_TOKEN", check: "check the token" };
+
+export const appCredential = (appId: string): Credential => ({
+  label: `the GitHub App ${appId}'s installation token`,
+  check: "check GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and that the App is installed on the repository",
+});
+
+const PROTECTED = /protected branch|through a pull request|required status checks? (is|are) expected|approv(ed|ing) reviews? (is|are) required|rule violations|creations being restricted/i;
+
+/** A ruleset, branch protection or push protection refused the write (403, 409 or 422 with GitHub's wording). */
 export function isProtectedBranchRefusal(error: unknown): boolean {
   const status = statusOf(error);
   if (status !== 403 && status !== 409 && status !== 422) return false;
   return PROTECTED.test(messageOf(error)) || /protected-branches|rulesets/.test(documentationUrlOf(error));
+}
+
+/** GitHub's answer for a repository without any commit: 409 "Git Repository is empty." (404 "This repository is empty." on contents). */
+export function isEmptyRepository(error: unknown): boolean {
+  const status = statusOf(error);
+  return (status === 409 || status === 404) && /repository is empty/i.test(messageOf(error));
+}
+
+/** The rule GitHub names: its message without the "Repository rule violations found" heading, on one line. */
+export function ruleOf(error: unknown): string {
+  const text = messageOf(error)
+    .replace(/^Repository rule violations found( for [^\n]*)?/i, "")
+    .replace(/^Could not update file:\s*/i, "")
+    .split("\n")
+    .map((line) => line.replace(/^\s*-\s*/, "").trim())
+    .filter((line) => line !== "")
+    .join(" ");
+  return text === "" ? messageOf(error).trim() : text;
+}
+
+/** A rule refusal as a permanent store error: no retry helps, the person gets their text back. */
+export function refusal(error: unknown, what: string, hint: string): RefusedError {
+  return new RefusedError(`a repository rule refuses ${what}: "${ruleOf(error)}" (${statusOf(error) ?? "?"}); ${hint}`, { cause: error });
 }
 
 interface ErrorLike {
@@ -75,12 +114,12 @@ export function describeFailure(error: unknown): string {
  * Messages name what to fix and never contain credentials (GitHub does not
  * echo them, and Octokit redacts the authorization header in `cause`).
  */
-export function mapError(error: unknown, doing: string): StoreError {
+export function mapError(error: unknown, doing: string, credential: Credential = TOKEN_CREDENTIAL): StoreError {
   if (error instanceof StoreError) return error;
   const status = statusOf(error);
   const message = messageOf(error);
   if (status === 401) {
-    return new PermissionError(`GITHUB_TOKEN was rejected by GitHub (${message}) while ${doing}: check the token`, {
+    return new PermissionError(`${credential.label} was rejected by GitHub (${message}) while ${doing}: ${credential.check}`, {
       cause: error,
     });
   }
@@ -88,7 +127,7 @@ export function mapError(error: unknown, doing: string): StoreError {
     return new UnavailableError(`GitHub rate limit while ${doing}: try again later`, { cause: error });
   }
   if (status === 403) {
-    return new PermissionError(`GitHub refused ${doing} (403 ${message}): check the token's permissions`, { cause: error });
+    return new PermissionError(`GitHub refused ${doing} (403 ${message}): check the permissions of ${credential.label}`, { cause: error });
   }
   if (status === 404) return new NotFoundError(`not found while ${doing} (${message})`, { cause: error });
   if (isAmbiguous(error) || status === undefined) {

@@ -7,12 +7,13 @@
 import { randomBytes } from "node:crypto";
 import type { Octokit } from "@octokit/rest";
 import type { WriteResult } from "../log-store.js";
-import type { StoreError } from "../log-store.js";
-import { AmbiguousWriteError, NotFoundError, UnavailableError } from "../log-store.js";
-import { describeFailure, mapError, statusOf } from "./errors.js";
+import { AmbiguousWriteError, NotFoundError, StoreError, UnavailableError } from "../log-store.js";
+import { describeFailure, isEmptyRepository, statusOf } from "./errors.js";
 
 export interface PullRequestContext {
   octokit: Octokit;
+  /** Maps a failure that is not a write's (reading the base branch). */
+  mapError(error: unknown, doing: string): StoreError;
   owner: string;
   repo: string;
   signal: () => AbortSignal;
@@ -45,9 +46,15 @@ export async function writeViaPullRequest(
     const { data } = await octokit.rest.git.getRef({ owner, repo, ref: `heads/${base}`, request: { signal: signal() } });
     head = data.object.sha;
   } catch (error) {
+    if (isEmptyRepository(error)) {
+      throw new StoreError(
+        `${full} has no commits yet: a pull request needs a branch to merge into; make the first commit (by hand, or with GITHUB_COMMIT_MODE=direct)`,
+        { cause: error },
+      );
+    }
     throw statusOf(error) === 404
       ? new NotFoundError(`branch "${base}" not found in ${full}: create it, or fix GITHUB_BRANCH`, { cause: error })
-      : mapError(error, `reading ${full}@${base}`);
+      : context.mapError(error, `reading ${full}@${base}`);
   }
   const branch = newBranchName();
   try {
