@@ -3,6 +3,7 @@
  * figures printed side by side were measured on the same machine state.
  * `npm run bench -- parse github` runs only those.
  */
+import { benchContention } from "./contention.js";
 import { benchGitHub } from "./github.js";
 import { benchParse, benchParseVersusMarkdown } from "./parse.js";
 import { benchSlack } from "./slack.js";
@@ -13,6 +14,7 @@ const benches: Record<string, () => Promise<void>> = {
     await benchParseVersusMarkdown();
   },
   github: benchGitHub,
+  contention: () => benchContention(),
   slack: benchSlack,
 };
 

@@ -10,6 +10,7 @@ import { isRetryable } from "../../src/services/retryable.js";
 import { updateLog } from "../../src/services/update-log.js";
 import type { GitHubClientOptions } from "../../src/store/github.js";
 import { createGitHubClient, createGitHubStore } from "../../src/store/github.js";
+import { writeGap } from "../../src/store/github/client.js";
 import { PermissionError, RefusedError, StoreError } from "../../src/store/log-store.js";
 import type { FakeGitHub, FakeGitHubOptions } from "../support/fake-github.js";
 import { startFakeGitHub } from "../support/fake-github.js";
@@ -120,5 +121,16 @@ describe("GitHub store: what it names", () => {
     expect((error as Error).message).toMatch(/^the GitHub App 123's installation token was rejected by GitHub \(Bad credentials\)/);
     expect((error as Error).message).toContain("check GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY");
     expect((error as Error).message).not.toContain("GITHUB_TOKEN");
+  });
+});
+
+describe("write spacing", () => {
+  it.each([
+    [1000, 0, 1000],
+    [1000, 0.5, 1250],
+    [1000, 0.999, 1499.5],
+    [0, 0.7, 0],
+  ])("a %i ms interval with random %d waits %d ms: never less than GitHub asks, never in step", (interval, random, expected) => {
+    expect(writeGap(interval, () => random)).toBeCloseTo(expected, 6);
   });
 });

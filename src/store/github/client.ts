@@ -45,9 +45,10 @@ export interface GitHubClientOptions {
     maxRateLimitRetries?: number | undefined;
     /**
      * Minimum spacing between writes in ms. GitHub asks integrations to leave
-     * one second between mutating requests (the plugin's default; 3 s for
-     * requests that notify, such as opening a pull request); tests and
-     * benches pass 0.
+     * one second between mutating requests (the default; 3 s for requests
+     * that notify, such as opening a pull request); tests and benches pass 0.
+     * Each gap is stretched by up to half of it at random, so that processes
+     * writing to one repository do not stay in step.
      */
     writeIntervalMs?: number | undefined;
     /** Milliseconds per second of `retry-after`: 1000 for real; tests scale waits down. */
@@ -101,10 +102,8 @@ export function createGitHubClient(options: GitHubClientOptions): Octokit {
     onSecondaryRateLimit: onLimit("secondary rate limit"),
     ...(options.throttle?.retryAfterUnitMs !== undefined && { retryAfterBaseValue: options.throttle.retryAfterUnitMs }),
     // Pull requests also pass the plugin's notifications group (3 s apart by default).
-    ...(options.throttle?.writeIntervalMs !== undefined && {
-      write: createWriteSpacer(options.throttle.writeIntervalMs),
-      notifications: createWriteSpacer(options.throttle.writeIntervalMs),
-    }),
+    write: createWriteSpacer(options.throttle?.writeIntervalMs ?? 1000),
+    notifications: createWriteSpacer(options.throttle?.writeIntervalMs ?? 3000),
   };
 
   const common = {
@@ -230,11 +229,21 @@ function appAuthError(error: unknown, options: InstallationAuthOptions): StoreEr
 
 /**
  * A stand-in for the throttling plugin's write group: spaces the start of
- * mutating requests `intervalMs` apart (0: no spacing). It implements the
- * part of Bottleneck.Group the plugin uses, so the store needs no direct
- * dependency on bottleneck.
+ * mutating requests at least `intervalMs` apart (0: no spacing), each gap
+ * stretched at random (see `writeGap`). It implements the part of
+ * Bottleneck.Group the plugin uses, so the store needs no direct dependency
+ * on bottleneck.
  */
 type ThrottleGroup = NonNullable<ThrottlingOptions["write"]>;
+
+/**
+ * The gap after a write: `intervalMs` plus up to half of it at random.
+ * Never less than GitHub asks for; with the plugin's fixed 1 s, K processes
+ * started together wrote in lockstep waves and one of them won each wave.
+ */
+export function writeGap(intervalMs: number, random: () => number = Math.random): number {
+  return intervalMs * (1 + 0.5 * random());
+}
 
 function createWriteSpacer(intervalMs: number): ThrottleGroup {
   let next = 0;
@@ -242,7 +251,7 @@ function createWriteSpacer(intervalMs: number): ThrottleGroup {
     schedule: async <A extends unknown[], R>(_options: unknown, fn: (...args: A) => R, ...args: A): Promise<Awaited<R>> => {
       const now = Date.now();
       const start = Math.max(now, next);
-      next = start + intervalMs;
+      next = start + writeGap(intervalMs);
       if (start > now) await sleep(start - now);
       return await fn(...args);
     },
