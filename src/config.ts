@@ -3,6 +3,8 @@ import { isAbsolute, join } from "node:path";
 import { z } from "zod";
 import { DEFAULT_CATEGORIES } from "./core/types.js";
 import { isCronPattern } from "./services/schedule-digest.js";
+import type { LogFormat, LogLevelName } from "./log.js";
+import { LOG_FORMATS, LOG_LEVELS } from "./log.js";
 
 /**
  * The one place that reads the environment. Every variable is parsed here;
@@ -63,6 +65,10 @@ export interface Config {
   stateDir: string;
   /** How long `serve` drains in-flight work on SIGTERM before leaving the rest in the outbox (SHUTDOWN_TIMEOUT_S). */
   shutdownTimeoutMs: number;
+  /** LOG_LEVEL: how much `serve` logs (default info). */
+  logLevel: LogLevelName;
+  /** LOG_FORMAT: json or pretty; unset, pretty on a terminal and json otherwise. */
+  logFormat: LogFormat | undefined;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -238,6 +244,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
     problems.push(`SHUTDOWN_TIMEOUT_S must be a number of seconds 0-3600 (got "${shutdownValue}")`);
   }
 
+  const logLevel = (get("LOG_LEVEL")?.toLowerCase() ?? "info") as LogLevelName;
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")} (got "${get("LOG_LEVEL") ?? ""}")`);
+  const logFormat = get("LOG_FORMAT")?.toLowerCase() as LogFormat | undefined;
+  if (logFormat !== undefined && !LOG_FORMATS.includes(logFormat)) problems.push(`LOG_FORMAT must be json or pretty (got "${get("LOG_FORMAT") ?? ""}")`);
+
   // Only an http(s) server has pages to link to; `databricks` or a file: URI, set for MLflow's own client, links nothing.
   const mlflowTrackingUri = get("MLFLOW_TRACKING_URI")?.replace(/\/+$/, "");
 
@@ -264,6 +275,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
       port,
       stateDir,
       shutdownTimeoutMs: Math.round(shutdownSeconds * 1000),
+      logLevel,
+      logFormat,
     },
   };
 }

@@ -36,6 +36,17 @@ describe("loadConfig", () => {
     expect(bad.ok ? [] : bad.problems).toEqual([expect.stringContaining("STATE_DIR"), expect.stringContaining("SHUTDOWN_TIMEOUT_S")]);
   });
 
+  it("reads LOG_LEVEL and LOG_FORMAT, and names a bad one", () => {
+    const set = loadConfig({ LOG_LEVEL: "Debug", LOG_FORMAT: "pretty" });
+    expect(set.ok && [set.config.logLevel, set.config.logFormat]).toEqual(["debug", "pretty"]);
+    const unset = loadConfig({});
+    expect(unset.ok && [unset.config.logLevel, unset.config.logFormat]).toEqual(["info", undefined]);
+    expect(problemsOf({ LOG_LEVEL: "loud", LOG_FORMAT: "xml" })).toEqual([
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
+      'LOG_FORMAT must be json or pretty (got "xml")',
+    ]);
+  });
+
   it("reads a GitHub, Slack and Discord setup", () => {
     const result = loadConfig({
       GITHUB_REPO: "acme/research",

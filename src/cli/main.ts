@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import type { Interface } from "node:readline";
+import { existsSync } from "node:fs";
 import { createInterface } from "node:readline";
+import { createHealth, observeStore } from "../health.js";
 import { serve } from "../main.js";
 import type { Prompter } from "./prompt.js";
 import { runCli } from "./run-cli.js";
@@ -43,7 +45,23 @@ function terminalPrompter(): (Prompter & { close(): void }) | undefined {
   };
 }
 
+/**
+ * A `.env` in the working directory, as with `docker compose`: variables
+ * already set win. A broken file is reported, and the command goes on
+ * without it.
+ */
+function loadDotEnv(path = ".env"): void {
+  if (!existsSync(path)) return;
+  try {
+    process.loadEnvFile(path);
+  } catch (error) {
+    process.stderr.write(`research-log: could not read ${path}: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+}
+
+loadDotEnv();
 const prompter = terminalPrompter();
+const health = createHealth();
 const code = await runCli(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
@@ -52,7 +70,8 @@ const code = await runCli(process.argv.slice(2), {
     stderr: (text) => process.stderr.write(text),
     prompter,
   },
-  serve,
+  serve: (config, router) => serve(config, router, { health }),
+  observeStore: (store, target) => observeStore(store, target, health),
 });
 prompter?.close();
 process.exitCode = code;

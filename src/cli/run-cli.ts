@@ -6,7 +6,7 @@ import { STATUSES } from "../core/types.js";
 import type { FieldError, FindingInput, Status } from "../core/types.js";
 import type { Clock } from "../services/log-service.js";
 import { LogWriteError } from "../services/log-service.js";
-import type { CommitAuthor } from "../store/log-store.js";
+import type { CommitAuthor, LogStore } from "../store/log-store.js";
 import { findRoute, readRoutesFile } from "../routes/routes-file.js";
 import type { BuiltTarget, Router } from "../routes/targets.js";
 import { buildDefaultTarget, buildRouteTarget, buildRouter } from "../routes/targets.js";
@@ -28,7 +28,8 @@ Commands:
   digest   [--json]              open action items, grouped by finding
   resolve  <id> [--item N] [--status Resolved|Workaround|Open] [--uncheck] [--json]
   check                          validate the log; exit 1 with file:line messages
-  serve                          run the configured chat bots
+  serve    [--check]             run the configured chat bots; with --check, reach each
+                                 configured service once, print a line each, exit 0 or 2
 
 Options for every command:
   --repo DIR         the local git checkout (default: the current directory)
@@ -54,6 +55,8 @@ export interface CliContext {
   clock?: Clock;
   /** Runs the chat bots (`serve`); resolves when they stop. */
   serve?: (config: Config, router: Router) => Promise<number>;
+  /** Wraps each store `serve` writes through (its readiness check watches them); not used by --check or other commands. */
+  observeStore?: (store: LogStore, target: string) => LogStore;
 }
 
 class UsageError extends Error {
@@ -93,7 +96,7 @@ const commandOptions = {
     uncheck: { type: "boolean" },
   },
   check: {},
-  serve: {},
+  serve: { check: { type: "boolean" } },
 } as const;
 
 type Command = keyof typeof commandOptions;
@@ -133,6 +136,18 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     }
     throw error;
   }
+}
+
+/** `serve --check`: a line per service; exit 0 when every one answered as it should, 2 otherwise. */
+async function checkServicesOnce(config: Config, router: Router, io: CliIo): Promise<number> {
+  const { checkServices, formatCheck } = await import("./check-services.js");
+  if (config.slack === undefined && config.discord === undefined) {
+    io.stderr("research-log: serve --check: neither Slack nor Discord is configured; serve would not start\n");
+  }
+  const results = await checkServices(config, router);
+  for (const result of results) io.stdout(`${formatCheck(result)}\n`);
+  const ok = results.every((result) => result.ok) && (config.slack !== undefined || config.discord !== undefined);
+  return ok ? EXIT.ok : EXIT.usage;
 }
 
 async function dispatch(argv: readonly string[], context: CliContext): Promise<number> {
@@ -185,15 +200,17 @@ async function dispatch(argv: readonly string[], context: CliContext): Promise<n
   }
   const targetOptions = { repoDir, clock: context.clock, mlflowTrackingUri: config.mlflowTrackingUri };
   if (name === "serve") {
-    if (context.serve === undefined) throw new UsageError("serve is not available here");
+    if (context.serve === undefined && values.check !== true) throw new UsageError("serve is not available here");
     if (str("route") !== undefined) throw new UsageError("serve takes every route from the routes file; --route is for the other commands");
+    const check = values.check === true;
     let router: Router;
     try {
-      router = await buildRouter(config, routes.routes, targetOptions);
+      router = await buildRouter(config, routes.routes, check ? targetOptions : { ...targetOptions, observeStore: context.observeStore });
     } catch (error) {
       io.stderr(`research-log: ${messageOf(error)}\n`);
       return EXIT.usage;
     }
+    if (check || context.serve === undefined) return checkServicesOnce(config, router, io);
     return context.serve(config, router);
   }
   const routeName = str("route");

@@ -7,6 +7,8 @@ import type { RecentKeys } from "../services/recent-keys.js";
 
 /** Where the Discord bot reports what goes wrong in the background. */
 export interface DiscordLogger {
+  /** discord.js's own debug lines go here when given (serve at LOG_LEVEL=debug). */
+  debug?(message: string): void;
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;

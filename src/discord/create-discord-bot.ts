@@ -1,5 +1,5 @@
 import { once } from "node:events";
-import { Client, Events, GatewayDispatchEvents, GatewayIntentBits, Partials } from "discord.js";
+import { Client, Events, GatewayDispatchEvents, GatewayIntentBits, Partials, Status } from "discord.js";
 import type { GatewayDispatchPayload, Interaction } from "discord.js";
 import type { DiscordConfig } from "../config.js";
 import type { Clock, LogService } from "../services/log-service.js";
@@ -15,6 +15,7 @@ import { handleFindingsCommand } from "./handle-findings-command.js";
 import { openFindingModal, openFindingModalFromMessage, registerLogFindingJob, submitFinding } from "./handle-log-finding.js";
 import { handleReaction, registerReactionJob } from "./handle-reactions.js";
 import type { OutboxWorker } from "../outbox/outbox-worker.js";
+import type { Check } from "../health.js";
 import type { DigestPosted } from "./post-digest.js";
 import { postDigest } from "./post-digest.js";
 
@@ -40,6 +41,8 @@ export interface DiscordBot {
   /** Logs in, waits for the guilds, and registers the commands (in the guild when configured: instant; otherwise globally). */
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Whether the gateway is connected and ready (every shard), for `/readyz`. */
+  connection(): Check;
   /** Posts the digest in `channelId`. @throws StoreError, DiscordAPIError */
   postDigest(channelId: string, service?: LogService): Promise<DigestPosted>;
   /** Posts the digest in `digestChannel`; undefined when none is configured. */
@@ -89,6 +92,10 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
     else if (packet.t === GatewayDispatchEvents.MessageReactionRemove) void handleReaction(bot, false, packet.d);
   });
   client.on(Events.Error, (error) => logger.error(`discord.js: ${error.message}`));
+  client.on(Events.Warn, (message) => logger.warn(`discord.js: ${message}`));
+  if (logger.debug !== undefined) client.on(Events.Debug, (message) => logger.debug?.(`discord.js: ${message}`));
+  client.on(Events.ShardDisconnect, (event, shard) => logger.warn(`gateway shard ${shard} disconnected (code ${event.code}); reconnecting`));
+  client.on(Events.ShardResume, (shard) => logger.info(`gateway shard ${shard} resumed`));
 
   return {
     client,
@@ -104,6 +111,13 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
     },
     async stop() {
       await client.destroy();
+    },
+    connection() {
+      const shards = [...client.ws.shards.values()];
+      if (shards.length === 0) return { up: false, detail: "gateway: not connected" };
+      const down = shards.filter((shard) => shard.status !== Status.Ready);
+      if (down.length === 0) return { up: true, detail: `gateway: ready (${shards.length} shard${shards.length === 1 ? "" : "s"}, ping ${client.ws.ping} ms)` };
+      return { up: false, detail: `gateway: ${down.map((shard) => `shard ${shard.id} ${Status[shard.status] ?? shard.status}`).join(", ")}` };
     },
     postDigest: (channelId, service = router.fallback.service) => postDigest(client, channelId, service),
     async postScheduledDigest() {

@@ -4,6 +4,7 @@ import type { Status } from "../core/types.js";
 import type { EditEntryResult } from "../services/log-service.js";
 import { isRetryable } from "../services/retryable.js";
 import { messageOf } from "../error-details.js";
+import type { JobContext } from "../outbox/outbox-worker.js";
 import type { DiscordBotContext } from "./bot-context.js";
 import { targetOf } from "./bot-context.js";
 import { buildEditReply, buildItemMessage, CHECK_REACTIONS, itemTextOf, NO_PINGS, withStatus } from "./build-messages.js";
@@ -42,7 +43,7 @@ export interface DiscordReactionJob {
 export function registerReactionJob(bot: DiscordBotContext): void {
   bot.worker.register<DiscordReactionJob>(DISCORD_REACTION_JOB, async ({ added, data }, context) => {
     try {
-      await applyReaction(bot, added, data);
+      await applyReaction(bot, added, data, context);
     } catch (error) {
       if (isRetryable(error) && !context.lastChance) throw error;
       bot.logger.error(`applying a reaction failed: ${messageOf(error)}`);
@@ -63,11 +64,12 @@ function isCheckReaction(bot: DiscordBotContext, data: ReactionPacket): boolean 
 const stillChecked = (message: Message): boolean =>
   message.reactions.cache.some((r) => r.emoji.id === null && CHECK_REACTIONS.includes(r.emoji.name ?? "") && (r.count ?? 0) - (r.me ? 1 : 0) > 0);
 
-async function applyReaction(bot: DiscordBotContext, added: boolean, data: ReactionPacket): Promise<void> {
+async function applyReaction(bot: DiscordBotContext, added: boolean, data: ReactionPacket, context: JobContext): Promise<void> {
   const { client } = bot;
   const channel = await client.channels.fetch(data.channel_id);
   if (channel === null || !channel.isTextBased() || !("messages" in channel)) return;
-  const { service } = targetOf(bot, channel, data.channel_id, data.guild_id);
+  const route = targetOf(bot, channel, data.channel_id, data.guild_id);
+  const { service } = route;
   const message = await channel.messages.fetch({ message: data.message_id, force: true });
   if (message.author.id !== client.user?.id) return;
   const embed = message.embeds[0]?.toJSON();
@@ -114,6 +116,7 @@ async function applyReaction(bot: DiscordBotContext, added: boolean, data: React
   }
   // Already so in the log (a second reaction, a replayed event): nothing to commit, nothing to say.
   if (!result.changed) return;
+  context.report("edited", { entry: result.id, commit: result.commit, route: route.name });
   await message.edit({ content, embeds: [updated], allowedMentions: NO_PINGS });
   await target?.send(reply);
 }

@@ -32,6 +32,8 @@ interface Committed {
   finding: Finding;
   entryUrl: string | undefined;
   commitUrl: string | undefined;
+  /** The commit's sha (absent in jobs recorded before it was kept). */
+  commit?: string | undefined;
 }
 
 /** An interaction token works for 15 minutes; leave a margin for the request itself. */
@@ -118,6 +120,7 @@ export async function runDiscordFindingJob(bot: DiscordBotContext, job: DiscordF
         throw error;
       }
       logger.error(`could not save a finding: ${messageOf(error)}`);
+      context.report("handed back", { reason: error instanceof Error ? error.name : "Error" });
       const markdown = error instanceof LogWriteError ? error.markdown : undefined;
       const intro = `⚠️ I could not save your finding to the research log: ${escapeDiscordText(truncate(messageOf(error), 500))}`;
       await tell(
@@ -136,7 +139,13 @@ export async function runDiscordFindingJob(bot: DiscordBotContext, job: DiscordF
       await tell(bot, job, context, [`That finding is already in the log: **${escapeDiscordText(truncate(result.finding.title, 300))}**`]);
       return;
     }
-    committed = { id: result.id, finding: result.finding, entryUrl: result.entryUrl, commitUrl: result.pullRequestUrl ?? result.commitUrl };
+    committed = {
+      id: result.id,
+      finding: result.finding,
+      entryUrl: result.entryUrl,
+      commitUrl: result.pullRequestUrl ?? result.commitUrl,
+      commit: result.commit,
+    };
     await context.mark("committed", committed);
   }
   const title = escapeDiscordText(truncate(committed.finding.title, 300));

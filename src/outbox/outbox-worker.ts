@@ -20,7 +20,22 @@ export interface JobContext {
   steps: Readonly<Record<string, unknown>>;
   /** Record that a step is done, so a retry or replay skips it. */
   mark(step: string, data?: unknown): Promise<void>;
+  /** Say that the job reached a stage that is not a step to record (`edited`, `handed back`): for logs and metrics only. */
+  report(stage: string, fields?: Record<string, unknown>): void;
 }
+
+/**
+ * What happens to jobs, for logs and metrics: each event names the job, so
+ * that one submission's lines share its id. `ms` counts from the start of
+ * the attempt (`step`, `stage`) or from when the job was received (`done`).
+ */
+export type JobEvent =
+  | { type: "received"; job: OutboxJob }
+  | { type: "replayed"; job: OutboxJob }
+  | { type: "step"; job: OutboxJob; step: string; data: unknown; ms: number }
+  | { type: "stage"; job: OutboxJob; stage: string; fields: Record<string, unknown>; ms: number }
+  | { type: "failed"; job: OutboxJob; attempt: number; error: unknown; retryInMs: number }
+  | { type: "done"; job: OutboxJob; ms: number };
 
 /**
  * Runs one job. Returning means done (committed, or handed back): the job is
@@ -41,6 +56,8 @@ export interface OutboxWorkerOptions {
   retryCapMs?: number;
   /** After this long since it was received, a failing job is handed back (default 24 h). */
   giveUpAfterMs?: number;
+  /** Called as jobs are received, pass steps, fail and finish (logs, metrics); it must not throw. */
+  onEvent?: (event: JobEvent) => void;
 }
 
 export interface OutboxWorker {
@@ -97,6 +114,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const baseMs = options.retryBaseMs ?? DEFAULT_RETRY_BASE_MS;
   const capMs = options.retryCapMs ?? DEFAULT_RETRY_CAP_MS;
   const giveUpMs = options.giveUpAfterMs ?? DEFAULT_GIVE_UP_MS;
+  const onEvent = options.onEvent ?? (() => undefined);
   const handlers = new Map<string, JobHandler<unknown>>();
   const slots = new Map<string, Slot>();
   let started = false;
@@ -138,6 +156,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     running++;
     const receivedAt = new Date(job.receivedAt);
     const ageMs = clock.now().getTime() - receivedAt.getTime();
+    const startedAt = performance.now();
+    const elapsed = (): number => Math.round(performance.now() - startedAt);
     const context: JobContext = {
       attempt: slot.attempt,
       replayed: slot.replayed,
@@ -145,17 +165,27 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       receivedAt,
       ageMs,
       steps: job.steps,
-      mark: (step, data) => outbox.mark(job.id, step, data),
+      mark: async (step, data) => {
+        await outbox.mark(job.id, step, data);
+        onEvent({ type: "step", job, step, data, ms: elapsed() });
+      },
+      report: (stage, fields = {}) => onEvent({ type: "stage", job, stage, fields, ms: elapsed() }),
     };
     try {
       await handler(job.payload, context);
       slots.delete(job.id);
+      onEvent({ type: "done", job, ms: clock.now().getTime() - receivedAt.getTime() });
       await outbox.remove(job.id).catch((error: unknown) => log.error(`outbox: could not remove done job ${job.id}: ${messageOf(error)}`));
     } catch (error) {
       slot.attempt++;
       const delay = retryDelay(slot.attempt - 1);
       slot.dueAt = Date.now() + delay;
-      log.warn(`outbox: job ${job.id} (${job.kind}) failed on attempt ${slot.attempt - 1}: ${messageOf(error)}; retrying in ${Math.round(delay / 1000)} s`);
+      onEvent({ type: "failed", job, attempt: slot.attempt - 1, error, retryInMs: Math.round(delay) });
+      log.warn(`outbox: job ${job.id} (${job.kind}) failed on attempt ${slot.attempt - 1}: ${messageOf(error)}; retrying in ${Math.round(delay / 1000)} s`, {
+        job: job.id,
+        kind: job.kind,
+        attempt: slot.attempt - 1,
+      });
     } finally {
       slot.running = false;
       running--;
@@ -179,6 +209,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       if (job === undefined) return "accepted";
       const slot: Slot = { job, attempt: 1, replayed: false, dueAt: after === undefined ? 0 : Number.POSITIVE_INFINITY, running: false };
       slots.set(id, slot);
+      onEvent({ type: "received", job });
       const due = (): void => {
         if (slot.dueAt === Number.POSITIVE_INFINITY) slot.dueAt = 0;
         schedule();
@@ -191,7 +222,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       if (started) return;
       started = true;
       for (const job of outbox.pending()) {
-        if (!slots.has(job.id)) slots.set(job.id, { job, attempt: 1, replayed: true, dueAt: 0, running: false });
+        if (slots.has(job.id)) continue;
+        slots.set(job.id, { job, attempt: 1, replayed: true, dueAt: 0, running: false });
+        onEvent({ type: "replayed", job });
       }
       const replayed = [...slots.values()].filter((slot) => slot.replayed).length;
       if (replayed > 0) log.info(`outbox: replaying ${replayed} job(s) left from before`);

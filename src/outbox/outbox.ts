@@ -50,7 +50,7 @@ export class OutboxError extends Error {
 
 /** Where the outbox reports what it skipped or waited for. */
 export interface OutboxLogger {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
 }

@@ -79,7 +79,12 @@ export interface BuildTargetsOptions {
   mlflowTrackingUri?: string | undefined;
   /** Where a categories file that cannot be read is reported; its route starts without those categories. */
   warn?: ((message: string) => void) | undefined;
+  /** Wraps each target's store (`serve` reports reads and writes to its readiness check). */
+  observeStore?: ((store: LogStore, target: string) => LogStore) | undefined;
 }
+
+const observed = (store: LogStore, target: string, options: BuildTargetsOptions): LogStore =>
+  options.observeStore === undefined ? store : options.observeStore(store, target);
 
 /** A target as built from the configuration, with its store and the log's path in it (the CLI's `check` reads them). */
 export interface BuiltTarget extends Target {
@@ -89,7 +94,7 @@ export interface BuiltTarget extends Target {
 
 /** The default target, from the environment alone. */
 export async function buildDefaultTarget(config: Config, options: BuildTargetsOptions): Promise<BuiltTarget> {
-  const store = await createStore(config, { repoDir: options.repoDir });
+  const store = observed(await createStore(config, { repoDir: options.repoDir }), "default", options);
   return {
     name: "default",
     store,
@@ -164,7 +169,7 @@ export async function buildRouteTarget(config: Config, route: RouteSpec, options
     routeConfig = { ...config, logPath };
     if (route.target?.kind === "local") routeConfig = { ...routeConfig, github: undefined };
   }
-  const store = await createStore(routeConfig, { repoDir });
+  const store = observed(await createStore(routeConfig, { repoDir }), route.name, options);
   const timeZone = route.digest.timeZone ?? config.digest.timeZone;
   let extra: string[] = [];
   if (route.categoriesFile !== undefined) {

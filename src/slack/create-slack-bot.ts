@@ -9,6 +9,7 @@ import type { BotContext } from "./bot-context.js";
 import type { Router } from "../routes/targets.js";
 import { routerForService } from "../routes/targets.js";
 import type { OutboxWorker } from "../outbox/outbox-worker.js";
+import type { Check, OpsRoute } from "../health.js";
 import { registerFindingsCommand } from "./register-findings-command.js";
 import { registerLogFinding, registerLogFindingJob } from "./register-log-finding.js";
 import { registerReactionJob, registerReactions } from "./register-reactions.js";
@@ -39,6 +40,8 @@ export interface SlackBotOptions {
   identity?: { botId: string; botUserId: string };
   /** Extra Web API client options (retries, timeouts); `config.apiUrl` sets the base URL. */
   clientOptions?: webApi.WebClientOptions;
+  /** GET routes served beside the events (`/healthz`, `/readyz`, `/metrics`); default `/healthz` alone. */
+  routes?: readonly OpsRoute[];
 }
 
 export interface SlackBot {
@@ -47,6 +50,8 @@ export interface SlackBot {
   stop(): Promise<void>;
   /** The HTTP port listened on, once started (HTTP mode, or Socket Mode with a port). */
   readonly port: number | undefined;
+  /** Whether Slack can reach the bot now: the socket is connected (Socket Mode), or the server listens (HTTP mode). */
+  connection(): Check;
   /**
    * Posts the digest in `digestChannel` (for the scheduler); undefined when no
    * channel is configured. @throws StoreError, NotInChannelError
@@ -54,9 +59,8 @@ export interface SlackBot {
   postScheduledDigest(): Promise<DigestPosted | undefined>;
 }
 
-const healthz: CustomRoute = {
+const healthz: OpsRoute = {
   path: "/healthz",
-  method: ["GET"],
   handler: (_req, res) => {
     res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
     res.end("ok");
@@ -81,6 +85,7 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
     ...options.clientOptions,
   };
   const socketMode = config.appToken !== undefined;
+  const customRoutes: CustomRoute[] = (options.routes ?? [healthz]).map((route) => ({ path: route.path, method: ["GET"], handler: route.handler }));
   let receiver: HTTPReceiver | SocketModeReceiver;
   if (config.appToken !== undefined) {
     receiver = new SocketModeReceiver({
@@ -88,7 +93,7 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
       ...(options.logger === undefined ? { logLevel } : { logger: options.logger }),
       // apps.connections.open goes to SLACK_API_URL too (GovSlack, tests), with the app token.
       installerOptions: { clientOptions, ...(options.port === undefined ? {} : { port: options.port }) },
-      ...(options.port === undefined ? {} : { customRoutes: [healthz] }),
+      ...(options.port === undefined ? {} : { customRoutes }),
     });
   } else {
     if (config.signingSecret === undefined) {
@@ -97,7 +102,7 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
     receiver = new HTTPReceiver({
       signingSecret: config.signingSecret,
       endpoints: "/slack/events",
-      customRoutes: [healthz],
+      customRoutes,
       ...(options.logger === undefined ? { logLevel } : { logger: options.logger }),
       ...(options.port === undefined ? {} : { port: options.port }),
     });
@@ -132,11 +137,20 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
   });
 
   let port: number | undefined;
+  let socket: Check = { up: false, detail: socketMode ? "Socket Mode: not connected yet" : "HTTP mode: not listening yet" };
+  if (receiver instanceof SocketModeReceiver) {
+    const { client } = receiver;
+    client.on("connected", () => (socket = { up: true, detail: "Socket Mode: connected" }));
+    for (const state of ["connecting", "reconnecting", "disconnecting", "disconnected"]) {
+      client.on(state, () => (socket = { up: false, detail: `Socket Mode: ${state}` }));
+    }
+  }
   return {
     app,
     get port() {
       return port;
     },
+    connection: () => socket,
     async start() {
       await app.init();
       if (socketMode) {
@@ -146,10 +160,12 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
       }
       const server = (await app.start(options.port ?? 3000)) as Server;
       port = (server.address() as AddressInfo | null)?.port;
+      socket = { up: true, detail: `HTTP mode: listening on port ${port ?? "?"}` };
     },
     async stop() {
       await app.stop();
       port = undefined;
+      socket = { up: false, detail: "stopped" };
     },
     async postScheduledDigest() {
       if (options.digestChannel === undefined) return undefined;

@@ -34,6 +34,8 @@ interface Committed {
   finding: Finding;
   entryUrl: string | undefined;
   commitUrl: string | undefined;
+  /** The commit's sha (absent in jobs recorded before it was kept). */
+  commit?: string | undefined;
 }
 
 /**
@@ -70,6 +72,7 @@ export async function runSlackFindingJob(client: WebClient, bot: BotContext, job
         throw error;
       }
       logger.error(`could not save a finding: ${messageOf(error)}`);
+      context.report("handed back", { reason: error instanceof Error ? error.name : "Error" });
       const markdown = error instanceof LogWriteError ? error.markdown : undefined;
       const texts =
         markdown === undefined
@@ -95,7 +98,13 @@ export async function runSlackFindingJob(client: WebClient, bot: BotContext, job
       return;
     }
     // On a retry or replay, "already there" is our own write that landed before a failure: announce it.
-    committed = { id: result.id, finding: result.finding, entryUrl: result.entryUrl, commitUrl: result.pullRequestUrl ?? result.commitUrl };
+    committed = {
+      id: result.id,
+      finding: result.finding,
+      entryUrl: result.entryUrl,
+      commitUrl: result.pullRequestUrl ?? result.commitUrl,
+      commit: result.commit,
+    };
     await context.mark("committed", committed);
     if (context.steps.notified !== undefined) {
       await client.chat

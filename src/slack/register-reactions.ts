@@ -3,6 +3,7 @@ import type { App, webApi } from "@slack/bolt";
 import type { Status } from "../core/types.js";
 import type { EditEntryResult } from "../services/log-service.js";
 import { isRetryable } from "../services/retryable.js";
+import type { JobContext } from "../outbox/outbox-worker.js";
 import type { BotContext } from "./bot-context.js";
 import { buildAnnouncement, buildItemMessage, CHECK_REACTIONS } from "./build-announcement.js";
 import { buildEditReply, NOT_ALLOWED_MESSAGE } from "./build-replies.js";
@@ -72,7 +73,7 @@ export interface SlackReactionJob {
 export function registerReactionJob(client: WebClient, bot: BotContext): void {
   bot.worker.register<SlackReactionJob>(SLACK_REACTION_JOB, async (job, context) => {
     try {
-      await applyReaction(bot, client, job);
+      await applyReaction(bot, client, job, context);
     } catch (error) {
       if (isRetryable(error) && !context.lastChance) throw error;
       bot.logger.error(`applying a reaction failed: ${messageOf(error)}`);
@@ -93,6 +94,7 @@ async function applyReaction(
   bot: BotContext,
   client: WebClient,
   reaction: { added: boolean; user: string; channel: string; ts: string; botUserId: string | undefined },
+  context: JobContext,
 ): Promise<void> {
   const { added, user, channel, ts } = reaction;
   const target = bot.router.forSlack(channel);
@@ -138,6 +140,7 @@ async function applyReaction(
   }
   // Already so in the log (a retried event, or a second reaction): nothing to commit, nothing to say.
   if (!result.changed) return;
+  context.report("edited", { entry: result.id, commit: result.commit, route: target.name });
   await client.chat.update({ channel, ts, text: updated.text, blocks: updated.blocks, metadata: updated.metadata } as webApi.ChatUpdateArguments);
   await client.chat.postMessage({ channel, thread_ts: threadTs, text: reply, unfurl_links: false });
 }

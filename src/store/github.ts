@@ -7,7 +7,8 @@
  * github/links.ts makes web links. Only these files import Octokit.
  */
 export type { GitHubClientOptions, Logger, RepoRef } from "./github/client.js";
-export { createGitHubClient } from "./github/client.js";
+export { createGitHubClient, credentialOf } from "./github/client.js";
+export { mapError } from "./github/errors.js";
 export type { GitHubTarget } from "./github/contents-store.js";
 export { createGitHubStore, gitBlobSha } from "./github/contents-store.js";
 export { webUrlFor } from "./github/links.js";

@@ -250,6 +250,8 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
       return [200, { url: `ws://127.0.0.1:${port}`, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } }];
     }
     if (method === "GET" && path === "/users/@me") return [200, userJson(botUser)];
+    // Get Current Application: the application object, with its bot user.
+    if (method === "GET" && path === "/applications/@me") return [200, { id: applicationId, name: botUser.username, description: "", bot_public: false, bot_require_code_grant: false, verify_key: "0".repeat(64), flags: 0, bot: userJson(botUser) }];
     if (method === "GET" && (m = /^\/users\/(\d+)$/.exec(path))) {
       const user = users.get(m[1] ?? "");
       return user === undefined ? [404, { message: "Unknown User", code: 10013 }] : [200, userJson(user)];
