@@ -3,11 +3,8 @@
  * process, configured only through the environment, against the fake Slack
  * Web API and the fake GitHub.
  */
-import type { ChildProcessWithoutNullStreams } from "node:child_process";
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { FakeGitHub } from "../support/fake-github.js";
 import { startFakeGitHub } from "../support/fake-github.js";
@@ -15,62 +12,22 @@ import type { FakeSlack } from "../support/fake-slack.js";
 import { startFakeSlack } from "../support/fake-slack.js";
 import { AMP_FINDING, findingViewState, sendToBot, slashCommandBody, viewSubmissionBody } from "../support/slack-factories.js";
 import { startFakeDiscord } from "../support/fake-discord.js";
+import type { Cleanups, Served } from "../support/serve-process.js";
+import { newStateDir, root, spawnServe, waitForOutput } from "../support/serve-process.js";
 
-const root = resolve(import.meta.dirname, "../..");
-const bin = join(root, "dist/src/cli/main.js");
 const SECRET = "serve-test-signing-secret";
 const GITHUB_TOKEN = "ghp_servetesttoken0123456789";
 const LOG_PATH = "docs/research_log.md";
 const seedLog = readFileSync(join(root, "test/fixtures/seed-example.md"), "utf8");
 
-interface Served {
-  child: ChildProcessWithoutNullStreams;
-  output: () => string;
-  exit: Promise<number | null>;
-}
-
-const cleanups: (() => Promise<void> | void)[] = [];
+const cleanups: Cleanups = [];
 
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** A state directory of its own for each serve (its outbox), removed after the test. */
-function stateDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "research-log-state-"));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-function serve(env: Record<string, string>): Served {
-  const child = spawn(process.execPath, [bin, "serve"], {
-    env: { PATH: process.env.PATH ?? "", STATE_DIR: env.STATE_DIR ?? stateDir(), ...env },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exit = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
-  cleanups.push(async () => {
-    if (child.exitCode === null) {
-      child.kill("SIGKILL");
-      await exit;
-    }
-  });
-  return { child, output: () => output, exit };
-}
-
-async function waitForOutput(served: Served, pattern: RegExp, timeoutMs = 15_000): Promise<RegExpMatchArray> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const match = served.output().match(pattern);
-    if (match !== null) return match;
-    if (Date.now() > deadline || served.child.exitCode !== null) {
-      throw new Error(`no ${pattern} in serve's output:\n${served.output()}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const stateDir = (): string => newStateDir(cleanups);
+const serve = (env: Record<string, string>): Served => spawnServe(env, cleanups);
 
 /** The variables that point the bot's store at the fake GitHub. */
 const githubEnv = (github: FakeGitHub): Record<string, string> => ({

@@ -103,6 +103,12 @@ export interface FakeDiscord {
   waitFor(predicate: (fake: FakeDiscord) => boolean, timeoutMs?: number): Promise<void>;
   /** Number of open gateway connections that have identified. */
   readonly sessions: number;
+  /**
+   * Takes the gateway down (every socket closed with 1001 Going Away, new
+   * connections refused) or brings it back; a client that comes back may
+   * resume (op 6 → RESUMED) or identify afresh.
+   */
+  setGateway(up: boolean): void;
   close(): Promise<void>;
 }
 
@@ -340,7 +346,12 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
   });
 
   const wss = new WebSocketServer({ noServer: true });
+  let gatewayUp = true;
   server.on("upgrade", (req: IncomingMessage, socket: unknown, head: Buffer) => {
+    if (!gatewayUp) {
+      (socket as { destroy(): void }).destroy();
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.on("close", () => {
@@ -350,6 +361,16 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
       ws.on("message", (data) => {
         const packet = JSON.parse(data.toString("utf8")) as { op: number; d: unknown };
         if (packet.op === 1) send(ws, { op: 11, d: null, s: null, t: null });
+        if (packet.op === 6) {
+          const resume = packet.d as { token?: string };
+          if (resume.token !== token) {
+            ws.close(4004);
+            return;
+          }
+          identified.add(ws);
+          seq += 1;
+          send(ws, { op: 0, t: "RESUMED", s: seq, d: {} });
+        }
         if (packet.op === 2) {
           const identify = packet.d as { token?: string };
           if (identify.token !== token) {
@@ -422,6 +443,10 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
     },
     get sessions() {
       return identified.size;
+    },
+    setGateway(up) {
+      gatewayUp = up;
+      if (!up) for (const ws of sockets) ws.close(1001);
     },
     async close() {
       for (const ws of sockets) ws.close(1000);

@@ -101,6 +101,8 @@ export interface FakeGitHub {
   revokeInstallationTokens(): void;
   /** Contents PUTs answer 403 as GitHub does for a token without contents: write. */
   denyWrites(denied?: boolean): void;
+  /** The token stops working (401 Bad credentials, as for a revoked or expired token), or works again. */
+  revokeToken(revoked?: boolean): void;
 }
 
 const MAX_JSON_CONTENT = 1024 * 1024;
@@ -133,6 +135,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   let humanEdits: ((text: string | undefined) => string)[] = [];
   let rateLimited = { remaining: 0, retryAfter: 0 };
   let outageStatus: number | undefined;
+  let tokenRevoked = false;
   let stalls: { ms: number; when: "before" | "after" }[] = [];
   let writesDenied = false;
   let baseUrl = "";
@@ -217,7 +220,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         status: "401",
       });
     }
-    if (credential === token || installationTokens.has(credential)) return undefined;
+    if ((credential === token && !tokenRevoked) || installationTokens.has(credential)) return undefined;
     return new HttpAnswer(401, { message: "Bad credentials", documentation_url: DOCS, status: "401" });
   };
 
@@ -251,6 +254,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         private: true,
         default_branch: defaultBranch,
         html_url: web("").replace(/\/$/, ""),
+        // What the caller may do; GitHub includes it for an authenticated user's token.
+        ...(String(req.headers.authorization ?? "").includes(token)
+          ? { permissions: { admin: false, maintain: false, push: !writesDenied, triage: true, pull: true } }
+          : {}),
       });
     }
 
@@ -547,6 +554,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     },
     stallNextPut(stall) {
       stalls.push(stall);
+    },
+    revokeToken(revoked = true) {
+      tokenRevoked = revoked;
     },
     denyWrites(denied = true) {
       writesDenied = denied;
