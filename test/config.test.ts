@@ -36,6 +36,15 @@ describe("loadConfig", () => {
     expect(bad.ok ? [] : bad.problems).toEqual([expect.stringContaining("STATE_DIR"), expect.stringContaining("SHUTDOWN_TIMEOUT_S")]);
   });
 
+  it("has every variable the configuration reads in .env.example", () => {
+    const source = readFileSync(join(root, "src/config.ts"), "utf8");
+    const read = [...source.matchAll(/get\("([A-Z_]+)"\)/g)].map((m) => m[1] ?? "").filter((name) => name !== "XDG_STATE_HOME");
+    const example = readFileSync(join(root, ".env.example"), "utf8");
+    const missing = [...new Set(read)].filter((name) => !new RegExp(`^#? ?${name}=`, "m").test(example));
+    expect(read.length).toBeGreaterThan(25);
+    expect(missing).toEqual([]);
+  });
+
   it("reads LOG_LEVEL and LOG_FORMAT, and names a bad one", () => {
     const set = loadConfig({ LOG_LEVEL: "Debug", LOG_FORMAT: "pretty" });
     expect(set.ok && [set.config.logLevel, set.config.logFormat]).toEqual(["debug", "pretty"]);

@@ -33,7 +33,7 @@ describe("createLog", () => {
   it("formats a line for a person on a terminal", () => {
     const { stream, lines } = capture();
     createLog({ destination: stream, format: "pretty" }).info({ job: "J1", ms: 12 }, "committed");
-    expect(lines[0]).toMatch(/^\d{2}:\d{2}:\d{2} INFO  committed \(job=J1 ms=12\)$/);
+    expect(lines[0]).toMatch(/^\d{2}:\d{2}:\d{2} INFO {2}committed \(job=J1 ms=12\)$/);
     expect(prettyLine("not json\n")).toBe("not json\n");
   });
 });
