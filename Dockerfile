@@ -25,7 +25,7 @@ COPY --from=build --chown=node:node /app/state /var/lib/research-log
 VOLUME ["/var/lib/research-log"]
 USER node
 EXPOSE 3000
-# GET /healthz answers in HTTP mode and in Socket Mode.
+# GET /healthz answers whatever runs (Slack HTTP mode on its port; otherwise a small server on PORT); /readyz and /metrics beside it.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "dist/src/cli/main.js", "serve"]

@@ -5,6 +5,7 @@
  */
 import { benchContention } from "./contention.js";
 import { benchGitHub } from "./github.js";
+import { benchMemory } from "./memory.js";
 import { benchParse, benchParseVersusMarkdown } from "./parse.js";
 import { benchSlack } from "./slack.js";
 
@@ -16,6 +17,7 @@ const benches: Record<string, () => Promise<void>> = {
   github: benchGitHub,
   contention: () => benchContention(),
   slack: benchSlack,
+  memory: benchMemory,
 };
 
 const wanted = process.argv.slice(2);

@@ -4,12 +4,12 @@ import type { Outbox, OutboxLogger } from "./outbox/outbox.js";
 import { openFileOutbox } from "./outbox/file-outbox.js";
 import type { OutboxWorker } from "./outbox/outbox-worker.js";
 import { createOutboxWorker } from "./outbox/outbox-worker.js";
-import type { Router, Target } from "./routes/targets.js";
+import type { Router, RouterHooks, Target } from "./routes/targets.js";
 import type { DigestSchedule } from "./services/schedule-digest.js";
 import { scheduleDigest } from "./services/schedule-digest.js";
 import { messageOf } from "./error-details.js";
 import type { Health } from "./health.js";
-import { createHealth, opsRoutes, startOpsServer } from "./health.js";
+import { createHealth, observeStore, opsRoutes, startOpsServer } from "./health.js";
 import { logJobEvent } from "./job-log.js";
 import type { Log } from "./log.js";
 import { createLog, defaultLogFormat } from "./log.js";
@@ -161,11 +161,6 @@ const secretsOf = (config: Config): (string | undefined)[] => [
   config.discord?.token,
 ];
 
-export interface ServeOptions {
-  /** Readiness state; the CLI passes the one its stores report to (see `observeStore`). */
-  health?: Health;
-  log?: Log;
-}
 
 /**
  * `research-log serve`: runs the bots until SIGINT or SIGTERM. The first
@@ -173,12 +168,27 @@ export interface ServeOptions {
  * left stays in the outbox for the next start. A second signal exits at
  * once: everything acknowledged is already in the outbox. Returns the exit code.
  */
-export async function serve(config: Config, router: Router, options: ServeOptions = {}): Promise<number> {
+export async function serve(config: Config, buildRouter: (hooks: RouterHooks) => Promise<Router>): Promise<number> {
   optimizeForSize();
-  const log =
-    options.log ?? createLog({ level: config.logLevel, format: config.logFormat ?? defaultLogFormat(), secrets: secretsOf(config) });
-  const health = options.health ?? createHealth();
+  const log = createLog({ level: config.logLevel, format: config.logFormat ?? defaultLogFormat(), secrets: secretsOf(config) });
+  const health = createHealth();
   const metrics = createMetrics();
+  const githubLog = log.child({ component: "github" });
+  let router: Router;
+  try {
+    router = await buildRouter({
+      observeStore: (store, target) => observeStore(store, target, health),
+      storeLog: {
+        debug: (message) => githubLog.debug(message),
+        info: (message) => githubLog.info(message),
+        warn: (message) => githubLog.warn(message),
+        error: (message) => githubLog.error(message),
+      },
+    });
+  } catch (error) {
+    log.fatal(messageOf(error));
+    return 2;
+  }
   const outboxLog: OutboxLogger = {
     info: (message, fields) => log.info(fields ?? {}, message),
     warn: (message, fields) => log.warn(fields ?? {}, message),

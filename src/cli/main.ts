@@ -2,7 +2,6 @@
 import type { Interface } from "node:readline";
 import { existsSync } from "node:fs";
 import { createInterface } from "node:readline";
-import { createHealth, observeStore } from "../health.js";
 import { serve } from "../main.js";
 import type { Prompter } from "./prompt.js";
 import { runCli } from "./run-cli.js";
@@ -61,7 +60,6 @@ function loadDotEnv(path = ".env"): void {
 
 loadDotEnv();
 const prompter = terminalPrompter();
-const health = createHealth();
 const code = await runCli(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
@@ -70,8 +68,7 @@ const code = await runCli(process.argv.slice(2), {
     stderr: (text) => process.stderr.write(text),
     prompter,
   },
-  serve: (config, router) => serve(config, router, { health }),
-  observeStore: (store, target) => observeStore(store, target, health),
+  serve,
 });
 prompter?.close();
 process.exitCode = code;

@@ -6,9 +6,10 @@ import { STATUSES } from "../core/types.js";
 import type { FieldError, FindingInput, Status } from "../core/types.js";
 import type { Clock } from "../services/log-service.js";
 import { LogWriteError } from "../services/log-service.js";
-import type { CommitAuthor, LogStore } from "../store/log-store.js";
+import type { CommitAuthor } from "../store/log-store.js";
+import type { Logger } from "../store/github/client.js";
 import { findRoute, readRoutesFile } from "../routes/routes-file.js";
-import type { BuiltTarget, Router } from "../routes/targets.js";
+import type { BuiltTarget, Router, RouterHooks } from "../routes/targets.js";
 import { buildDefaultTarget, buildRouteTarget, buildRouter } from "../routes/targets.js";
 import { StoreError } from "../store/log-store.js";
 import { readGitUser } from "../store/local-git.js";
@@ -53,11 +54,14 @@ export interface CliContext {
   cwd: string;
   io: CliIo;
   clock?: Clock;
-  /** Runs the chat bots (`serve`); resolves when they stop. */
-  serve?: (config: Config, router: Router) => Promise<number>;
-  /** Wraps each store `serve` writes through (its readiness check watches them); not used by --check or other commands. */
-  observeStore?: (store: LogStore, target: string) => LogStore;
+  /**
+   * Runs the chat bots (`serve`); resolves with the exit code when they stop.
+   * `buildRouter` builds the routes' logs with serve's own hooks (its logger,
+   * its readiness check) and throws naming the route that cannot be set up.
+   */
+  serve?: (config: Config, buildRouter: (hooks: RouterHooks) => Promise<Router>) => Promise<number>;
 }
+
 
 class UsageError extends Error {
   override name = "UsageError";
@@ -198,20 +202,28 @@ async function dispatch(argv: readonly string[], context: CliContext): Promise<n
     for (const problem of routes.problems) io.stderr(`research-log: ${problem}\n`);
     return EXIT.usage;
   }
-  const targetOptions = { repoDir, clock: context.clock, mlflowTrackingUri: config.mlflowTrackingUri };
+  // A rate-limit wait on the terminal: the command is not stuck, it waits as GitHub asked.
+  const storeLog: Logger = {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: (message) => io.stderr(`research-log: ${message}\n`),
+    error: (message) => io.stderr(`research-log: ${message}\n`),
+  };
+  const targetOptions = { repoDir, clock: context.clock, mlflowTrackingUri: config.mlflowTrackingUri, storeLog };
   if (name === "serve") {
     if (context.serve === undefined && values.check !== true) throw new UsageError("serve is not available here");
     if (str("route") !== undefined) throw new UsageError("serve takes every route from the routes file; --route is for the other commands");
-    const check = values.check === true;
-    let router: Router;
-    try {
-      router = await buildRouter(config, routes.routes, check ? targetOptions : { ...targetOptions, observeStore: context.observeStore });
-    } catch (error) {
-      io.stderr(`research-log: ${messageOf(error)}\n`);
-      return EXIT.usage;
+    if (values.check === true || context.serve === undefined) {
+      let router: Router;
+      try {
+        router = await buildRouter(config, routes.routes, targetOptions);
+      } catch (error) {
+        io.stderr(`research-log: ${messageOf(error)}\n`);
+        return EXIT.usage;
+      }
+      return checkServicesOnce(config, router, io);
     }
-    if (check || context.serve === undefined) return checkServicesOnce(config, router, io);
-    return context.serve(config, router);
+    return context.serve(config, (hooks) => buildRouter(config, routes.routes, { ...targetOptions, ...hooks }));
   }
   const routeName = str("route");
   const route = routeName === undefined ? undefined : findRoute(routes.routes, routeName);

@@ -6,6 +6,7 @@ import type { RelatedLinkOptions } from "../core/related-links.js";
 import type { Clock, LogService } from "../services/log-service.js";
 import { createLogService } from "../services/log-service.js";
 import { createStore } from "../store/create-store.js";
+import type { Logger } from "../store/github/client.js";
 import type { LogStore } from "../store/log-store.js";
 import type { RouteSpec } from "./routes-file.js";
 import { messageOf } from "../error-details.js";
@@ -79,9 +80,14 @@ export interface BuildTargetsOptions {
   mlflowTrackingUri?: string | undefined;
   /** Where a categories file that cannot be read is reported; its route starts without those categories. */
   warn?: ((message: string) => void) | undefined;
+  /** Where the GitHub client reports rate-limit waits (and, at debug, its requests). */
+  storeLog?: Logger | undefined;
   /** Wraps each target's store (`serve` reports reads and writes to its readiness check). */
   observeStore?: ((store: LogStore, target: string) => LogStore) | undefined;
 }
+
+/** What `serve` adds to each log it builds: its logger and its readiness check. */
+export type RouterHooks = Pick<BuildTargetsOptions, "observeStore" | "storeLog">;
 
 const observed = (store: LogStore, target: string, options: BuildTargetsOptions): LogStore =>
   options.observeStore === undefined ? store : options.observeStore(store, target);
@@ -94,7 +100,7 @@ export interface BuiltTarget extends Target {
 
 /** The default target, from the environment alone. */
 export async function buildDefaultTarget(config: Config, options: BuildTargetsOptions): Promise<BuiltTarget> {
-  const store = observed(await createStore(config, { repoDir: options.repoDir }), "default", options);
+  const store = observed(await createStore(config, { repoDir: options.repoDir, log: options.storeLog }), "default", options);
   return {
     name: "default",
     store,
@@ -169,12 +175,12 @@ export async function buildRouteTarget(config: Config, route: RouteSpec, options
     routeConfig = { ...config, logPath };
     if (route.target?.kind === "local") routeConfig = { ...routeConfig, github: undefined };
   }
-  const store = observed(await createStore(routeConfig, { repoDir }), route.name, options);
+  const store = observed(await createStore(routeConfig, { repoDir, log: options.storeLog }), route.name, options);
   const timeZone = route.digest.timeZone ?? config.digest.timeZone;
   let extra: string[] = [];
   if (route.categoriesFile !== undefined) {
     try {
-      extra = await readCategoriesFile(routeConfig, repoDir, route);
+      extra = await readCategoriesFile(routeConfig, repoDir, route, options);
     } catch (error) {
       // GitHub down at start, or a bad edit of the file: the route still works, with the other categories.
       (options.warn ?? ((message: string) => process.stderr.write(`research-log: ${message}\n`)))(
@@ -220,7 +226,7 @@ function mergeCategories(lists: readonly (readonly string[])[], preferred: strin
  * repository (so the team changes it by pull request). A missing file adds
  * nothing; a file that is not a list of names is an error naming it.
  */
-async function readCategoriesFile(routeConfig: Config, repoDir: string, route: RouteSpec): Promise<string[]> {
+async function readCategoriesFile(routeConfig: Config, repoDir: string, route: RouteSpec, options: BuildTargetsOptions): Promise<string[]> {
   const path = route.categoriesFile ?? "";
   let text: string | undefined;
   try {
@@ -230,7 +236,7 @@ async function readCategoriesFile(routeConfig: Config, repoDir: string, route: R
         throw error;
       });
     } else {
-      const fileStore = await createStore({ ...routeConfig, logPath: path }, { repoDir });
+      const fileStore = await createStore({ ...routeConfig, logPath: path }, { repoDir, log: options.storeLog });
       text = (await fileStore.read()).text;
     }
   } catch (error) {

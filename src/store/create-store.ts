@@ -1,9 +1,10 @@
 import type { Config } from "../config.js";
 import { createLocalGitStore } from "./local-git.js";
 import type { LogStore } from "./log-store.js";
+import type { Logger } from "./github/client.js";
 
 /** The store the configuration asks for: GitHub when GITHUB_REPO is set, else the local checkout. */
-export async function createStore(config: Config, options: { repoDir: string }): Promise<LogStore> {
+export async function createStore(config: Config, options: { repoDir: string; log?: Logger | undefined }): Promise<LogStore> {
   const { github } = config;
   if (github === undefined) {
     return createLocalGitStore({ repoDir: options.repoDir, logPath: config.logPath });
@@ -14,6 +15,7 @@ export async function createStore(config: Config, options: { repoDir: string }):
   const octokit = createGitHubClient({
     baseUrl: github.apiUrl,
     repo: { owner: github.owner, repo: github.repo },
+    log: options.log,
     ...(auth.kind === "token" ? { token: auth.token } : {}),
     ...(auth.kind === "app"
       ? {

@@ -118,6 +118,8 @@ describe("serve's logs, readiness and metrics", () => {
     const before = await metrics(base);
     expect(sampleValue(before, "research_log_findings_logged_total", { platform: "slack" })).toBe(0);
 
+    // GitHub asks the first write to wait a second: the wait is logged, as a warning from the GitHub client.
+    github.secondaryRateLimitNext(1, 1);
     const acked = await sendToBot(`${base}/slack/events`, SECRET, viewSubmissionBody({ viewId: "VOPS1", values: findingViewState(AMP_FINDING) }));
     expect(acked.status).toBe(200);
     await waitForOutput(served, /"msg":"done"/);
@@ -156,6 +158,7 @@ describe("serve's logs, readiness and metrics", () => {
     expect(committed?.sha).toMatch(/^[0-9a-f]{40}$/);
     expect(github.commits(github.defaultBranch).map((c) => c.sha)).toContain(committed?.sha);
     expect(typeof committed?.ms).toBe("number");
+    expect(lines).toContainEqual(expect.objectContaining({ level: 40, component: "github", msg: expect.stringMatching(/^GitHub secondary rate limit on \w+ \S+: waiting 1s \(retry 1 of 3\)$/) }));
     const edit = lines.filter((line) => line.kind === "slack.reaction");
     expect(edit.map((line) => line.msg)).toEqual(["received", "edited", "done"]);
     expect(new Set(edit.map((line) => line.job)).size).toBe(1);

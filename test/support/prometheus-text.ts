@@ -115,10 +115,16 @@ function parseSample(line: string, where: string): Sample {
   return { name, labels, value: number };
 }
 
+/**
+ * A value as Prometheus reads it: Go's strconv.ParseFloat, which takes NaN
+ * and Inf in any case (prom-client 15 writes `Nan`, e.g. for event-loop lag
+ * before its first sample).
+ */
 function parseValue(text: string): number | undefined {
-  if (text === "+Inf") return Number.POSITIVE_INFINITY;
-  if (text === "-Inf") return Number.NEGATIVE_INFINITY;
-  if (text === "NaN") return Number.NaN;
+  const lower = text.toLowerCase();
+  if (lower === "+inf" || lower === "inf") return Number.POSITIVE_INFINITY;
+  if (lower === "-inf") return Number.NEGATIVE_INFINITY;
+  if (lower === "nan") return Number.NaN;
   return /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text) ? Number(text) : undefined;
 }
 
