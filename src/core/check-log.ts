@@ -1,5 +1,6 @@
 import { isValidDate } from "./dates.js";
-import { indexLog } from "./parse-log.js";
+import { indexLog, readEntry } from "./parse-log.js";
+import { statusWord } from "./status.js";
 import { DEFAULT_CATEGORIES, STATUSES } from "./types.js";
 import type { CheckProblem, FindingOptions } from "./types.js";
 
@@ -9,57 +10,73 @@ function lineOf(text: string, offset: number): number {
   return line;
 }
 
+function warning(line: number, message: string): CheckProblem {
+  return { line, severity: "warning", message };
+}
+
+function error(line: number, message: string): CheckProblem {
+  return { line, severity: "error", message };
+}
+
+/** A missing or empty field, or one whose value `accepted` refuses. */
 function checkChoice(
-  problems: CheckProblem[],
   label: string,
   value: string | undefined,
   allowed: readonly string[],
-  line: number,
+  accepted: (value: string) => boolean,
+  line: number | undefined,
   headingLine: number,
-): void {
+): CheckProblem[] {
   const v = value?.trim();
   if (v === undefined || v === "") {
-    problems.push({ line: v === undefined ? headingLine : line, message: `${label} is missing (add **${label}**: one of ${allowed.join(", ")})` });
-  } else if (!allowed.some((a) => a.toLowerCase() === v.toLowerCase())) {
-    problems.push({ line, message: `${label} "${v}" is not one of ${allowed.join(", ")}` });
+    return [warning(line ?? headingLine, `${label} is missing (add **${label}**: one of ${allowed.join(", ")})`)];
   }
+  if (!accepted(v)) return [warning(line ?? headingLine, `${label} "${v}" is not one of ${allowed.join(", ")}`)];
+  return [];
 }
 
 /**
  * What `research-log check` reports: problems a person can fix, each with
- * its 1-based line, in line order. Hand-written variants the parser accepts
- * (`**Category:**`, `* [ ]`, CRLF, `## [date] [title]`) are not problems.
+ * its 1-based line and severity, in line order. Hand-written variants the
+ * parser reads as meant (`**Category:**`, `* [ ]`, CRLF, `## [date] [title]`,
+ * `## 2026-07-28/29 — title`, `**Status**: Open - waiting on infra`) are not
+ * problems.
  */
 export function checkLog(text: string, options: FindingOptions = {}): CheckProblem[] {
   const categories = options.categories ?? DEFAULT_CATEGORIES;
   const index = indexLog(text);
   const problems: CheckProblem[] = [];
-  for (const entry of index.entries) {
-    const layout = entry.layout();
+  for (const indexed of index.entries) {
+    const { entry, layout } = readEntry(text, indexed);
     const raw = layout.rawDate;
     if (!/^\d{4}-\d{2}-\d{2}$/.test(raw)) {
-      problems.push({ line: entry.line, message: `Date must look like YYYY-MM-DD (got "${raw}")` });
+      problems.push(warning(entry.line, `Date must look like YYYY-MM-DD (got "${raw}")`));
     } else if (!isValidDate(raw)) {
-      problems.push({ line: entry.line, message: `Date ${raw} does not exist` });
+      problems.push(warning(entry.line, `Date ${raw} does not exist`));
     }
     if (entry.title.trim() === "") {
-      problems.push({ line: entry.line, message: `Title is missing (write it after the date: ## ${raw} Title)` });
+      problems.push(warning(entry.line, `Title is missing (write it after the date: ## ${raw} Title)`));
     }
-    checkChoice(problems, "Category", entry.category, categories, layout.categoryLine ?? entry.line, entry.line);
-    checkChoice(problems, "Status", entry.status, STATUSES, entry.statusLine ?? entry.line, entry.line);
+    const isCategory = (v: string): boolean => categories.some((c) => c.toLowerCase() === v.toLowerCase());
+    problems.push(...checkChoice("Category", entry.category, categories, isCategory, layout.categoryLine, entry.line));
+    const isStatus = (v: string): boolean => statusWord(v) !== undefined;
+    problems.push(...checkChoice("Status", entry.status, STATUSES, isStatus, entry.statusLine, entry.line));
     for (const [label, value, line] of [
       ["Finding", entry.finding, layout.findingLine],
       ["Impact", entry.impact, layout.impactLine],
     ] as const) {
-      if (line === undefined) problems.push({ line: entry.line, message: `${label} section is missing (add ### ${label})` });
-      else if (value === undefined || value.trim() === "") problems.push({ line, message: `${label} section is empty` });
+      if (line === undefined) problems.push(warning(entry.line, `${label} section is missing (add ### ${label})`));
+      else if (value === undefined || value.trim() === "") problems.push(warning(line, `${label} section is empty`));
+    }
+    for (const line of layout.checkboxLookalikes) {
+      problems.push(warning(line, "Action item is not a checkbox, so it cannot be checked off (write it as - [ ] text)"));
     }
   }
   if (index.openFence) {
-    problems.push({ line: index.openFence.line, message: "Code fence is never closed (add a closing fence)" });
+    problems.push(error(index.openFence.line, "Code fence is never closed (add a closing fence)"));
   }
   for (let i = text.indexOf("\0"); i !== -1; i = text.indexOf("\0", i + 1)) {
-    problems.push({ line: lineOf(text, i), message: "Line contains a NUL byte; remove it" });
+    problems.push(error(lineOf(text, i), "Line contains a NUL byte; remove it"));
   }
   return problems.sort((a, b) => a.line - b.line);
 }

@@ -1,9 +1,10 @@
 import { formatEntry, formatHeading } from "./format-entry.js";
 import { collapseWhitespace } from "./normalize-finding.js";
-import { indexLog } from "./parse-log.js";
-import type { LogEntry, LogIndex } from "./parse-log.js";
+import { indexLog, readEntry } from "./parse-log.js";
+import type { IndexedEntry, LogIndex } from "./parse-log.js";
 import { HeadingSlugger, headingText, slugify } from "./slugify.js";
-import type { Finding, ParsedEntry, Status } from "./types.js";
+import { replaceStatus, statusWord } from "./status.js";
+import type { Finding, Status } from "./types.js";
 
 /** An edit that applied (possibly changing nothing: edits are idempotent). */
 export type EditApplied = { ok: true; text: string; changed: boolean };
@@ -29,18 +30,14 @@ function endsWithBlankLine(text: string, from: number): boolean {
   return j < from || text.charCodeAt(j) === 10;
 }
 
-function findDuplicate(index: LogIndex, finding: Finding): ParsedEntry | undefined {
-  const bracketed = `[${finding.date}`;
-  return index.entries.find(
-    (e) =>
-      // An entry dated finding.date has a heading that starts with the date (maybe in brackets):
-      // the others need not be read at all.
-      (e.heading.startsWith(finding.date) || e.heading.startsWith(bracketed)) &&
-      e.date === finding.date &&
-      collapseWhitespace(e.title) === finding.title &&
-      e.finding === finding.finding &&
-      e.impact === finding.impact,
-  );
+/** The entry that holds this finding already (same date, title, finding and impact), if any. */
+function findDuplicate(text: string, index: LogIndex, finding: Finding): IndexedEntry | undefined {
+  return index.entries.find((indexed) => {
+    // Only entries with the same date and title need their lines read.
+    if (indexed.parts.date !== finding.date || collapseWhitespace(indexed.parts.title) !== finding.title) return false;
+    const { entry } = readEntry(text, indexed);
+    return entry.finding === finding.finding && entry.impact === finding.impact;
+  });
 }
 
 /**
@@ -68,10 +65,10 @@ export function appendEntry(
     };
   }
   const index = indexLog(text);
-  const existing = findDuplicate(index, finding);
+  const existing = findDuplicate(text, index, finding);
   if (existing) return { ok: true, text, changed: false, id: existing.id };
 
-  const eol = index.log.eol;
+  const eol = index.eol;
   const block = formatEntry(finding, eol);
   const first = index.entries[0];
   if (options.order === "newest-first" && first) {
@@ -91,10 +88,9 @@ export function appendEntry(
   return { ok: true, text: prefix + block, changed: true, id: index.slugger.next(headingBase) };
 }
 
-/** The entry with this id; only its heading is read, not its fields. */
-function findEntry(index: LogIndex, id: string): LogEntry | undefined {
-  for (const e of index.entries) if (e.id === id) return e;
-  return undefined;
+/** The entry with this id, as indexed: its lines are not read yet. */
+function findEntry(index: LogIndex, id: string): IndexedEntry | undefined {
+  return index.entries.find((e) => e.id === id);
 }
 
 function noSuchEntry(id: string): EditRefused {
@@ -102,19 +98,21 @@ function noSuchEntry(id: string): EditRefused {
 }
 
 /**
- * Set an entry's Status, replacing only the status word; when the entry has
+ * Set an entry's Status. Only the Status value changes, and no word of the
+ * author's is lost (see `replaceStatus`): `Open` becomes `Resolved`,
+ * `Design only.` becomes `Resolved (was: Design only.)`. When the entry has
  * no Status line, one is inserted after its Category line.
  */
 export function setStatus(text: string, id: string, status: Status): EditOutcome {
   const index = indexLog(text);
-  const entry = findEntry(index, id);
-  if (!entry) return noSuchEntry(id);
-  const layout = entry.layout();
-  const eol = index.log.eol;
-  if (entry.statusSpan) {
-    if (entry.status?.toLowerCase() === status.toLowerCase()) return { ok: true, text, changed: false };
+  const indexed = findEntry(index, id);
+  if (!indexed) return noSuchEntry(id);
+  const { entry, layout } = readEntry(text, indexed);
+  const eol = index.eol;
+  if (entry.statusSpan && entry.status !== undefined) {
+    if (statusWord(entry.status) === status) return { ok: true, text, changed: false };
     const { start, end } = entry.statusSpan;
-    return { ok: true, text: text.slice(0, start) + status + text.slice(end), changed: true };
+    return { ok: true, text: text.slice(0, start) + replaceStatus(entry.status, status) + text.slice(end), changed: true };
   }
   let at = layout.categoryNext ?? layout.headingNext;
   let insert = `**Status**: ${status}${eol}`;
@@ -144,8 +142,9 @@ export function setActionItem(
   done: boolean,
   expectedText?: string,
 ): EditOutcome {
-  const entry = findEntry(indexLog(text), id);
-  if (!entry) return noSuchEntry(id);
+  const indexed = findEntry(indexLog(text), id);
+  if (!indexed) return noSuchEntry(id);
+  const { entry } = readEntry(text, indexed);
   const items = entry.actionItems;
   let target = items[item - 1];
   if (expectedText !== undefined) {

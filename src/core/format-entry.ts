@@ -1,5 +1,6 @@
 import { blockStart, closesFence, fenceOpener } from "./markdown-lines.js";
 import type { Fence } from "./markdown-lines.js";
+import { TITLE_ESCAPED_START } from "./entry-heading.js";
 import type { Finding } from "./types.js";
 
 const URL_ITEM = /^https?:\/\/\S+$/;
@@ -93,7 +94,7 @@ export function escapeBlock(text: string): string[] {
 export function escapeTitle(title: string): string {
   let t = title;
   // A leading separator or bracket would be taken as part of the heading syntax.
-  if (/^[\\:\-\u2013\u2014[]/.test(t)) t = `\\${t}`;
+  if (TITLE_ESCAPED_START.test(t)) t = `\\${t}`;
   // A last word of only `#`s would be an ATX closing sequence; one of
   // backslashes and `#`s could be mistaken for an escaped one.
   const closing = /(?:^|\s)(\\*#+)$/.exec(t);

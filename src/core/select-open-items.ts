@@ -1,4 +1,5 @@
 import { daysBetween } from "./dates.js";
+import { isOpen } from "./filter-entries.js";
 import type { ParsedLog } from "./types.js";
 
 /** One entry's open action items, as the digest shows them. */
@@ -18,7 +19,7 @@ export interface OpenItemGroup {
 export function selectOpenItems(log: ParsedLog, today: string): OpenItemGroup[] {
   const groups: OpenItemGroup[] = [];
   for (const entry of log.entries) {
-    if (entry.status?.trim().toLowerCase() === "resolved") continue;
+    if (!isOpen(entry)) continue;
     // An entry dated in its author's zone can be a day ahead of `today` here: 0 days old, not -1.
     const ageDays = entry.date === undefined ? undefined : Math.max(0, daysBetween(entry.date, today));
     const items: OpenItemGroup["items"] = [];

@@ -90,6 +90,11 @@ export interface ParsedEntry {
   actionItems: ParsedActionItem[];
   /** End of the entry's last non-blank line: where an inserted line goes. */
   contentEnd: number;
+  /**
+   * Everything under the heading as written, through `contentEnd`: the fields,
+   * every section (the author's own too), tables and prose. What search reads.
+   */
+  body: string;
 }
 
 export interface ParsedActionItem extends ActionItem {
@@ -107,9 +112,15 @@ export interface ParsedLog {
   entries: ParsedEntry[];
 }
 
-/** A problem found by `checkLog`, located by 1-based line. */
+/**
+ * A problem found by `checkLog`, located by 1-based line. An `error` breaks
+ * how the rest of the file reads (an unclosed fence, a NUL byte); a
+ * `warning` is something in one entry that cannot be read as its author
+ * meant (an impossible date, a missing Status, a look-alike checkbox).
+ */
 export interface CheckProblem {
   line: number;
+  severity: "error" | "warning";
   message: string;
 }
 

@@ -1,46 +1,34 @@
 /**
- * The reference: the eager, single-pass parser that parse-log.ts replaced
- * (src/core/parse-log.ts as of commit 643e31d), kept verbatim but for ids,
- * which come from github-slugger itself, and for not exporting (it keeps its
- * own copies of the helpers that changed since). Tests compare the lazy entries with
- * what this gives, field by field.
+ * The reference: an eager, single-pass parser of the log written
+ * independently of src/core/parse-log.ts (it is that file as of commit
+ * 643e31d), kept verbatim but for ids, which come from github-slugger
+ * itself, and for headings, which since issue 10 follow
+ * `parseEntryHeading` (tested on its own in entry-heading.test.ts). Tests
+ * compare what parse-log.ts reads with what this gives, field by field.
+ * It knows nothing of `body` or `checkboxLookalikes`, which came later.
  */
 import GithubSlugger from "github-slugger";
 import { atxLevel, blockStart, closesFence, fenceOpener, isBlank } from "../../src/core/markdown-lines.js";
 import type { Fence } from "../../src/core/markdown-lines.js";
+import { parseEntryHeading } from "../../src/core/entry-heading.js";
 import type { EntryLayout } from "../../src/core/parse-log.js";
 import { headingText } from "../../src/core/slugify.js";
 import { isValidDate } from "../../src/core/dates.js";
 import type { ParsedActionItem, ParsedEntry, ParsedLog, Span } from "../../src/core/types.js";
 
+/** An entry without the fields the reference does not know. */
+export type ReferenceEntry = Omit<ParsedEntry, "body">;
+export type ReferenceLayout = Omit<EntryLayout, "checkboxLookalikes">;
+
 export interface EagerScan {
-  log: ParsedLog;
-  layouts: EntryLayout[];
+  log: Omit<ParsedLog, "entries"> & { entries: ReferenceEntry[] };
+  layouts: ReferenceLayout[];
   openFence: (Fence & { line: number }) | undefined;
 }
 
 // `**Category**: X`, `**Category:** X`, `Category: X`, each also as a list item.
 const FIELD =
   /^(?:[-*+][ \t]+)?(?:(\*\*|__)(category|status|related)\1[ \t]*:|(\*\*|__)(category|status|related)[ \t]*:\3|(category|status|related)[ \t]*:)[ \t]*/i;
-
-const HEADING_DATE = /^(?:\[(\d{4}-\d{1,2}-\d{1,2})\]|(\d{4}-\d{1,2}-\d{1,2})(?=$|[\s:]))/;
-const SEPARATOR = /^\s*(?::|[-\u2013\u2014](?=\s|$))?\s*/;
-
-/** The date and title of an entry heading's content, or undefined when it is not an entry. */
-function parseEntryHeading(content: string): { rawDate: string; title: string } | undefined {
-  const m = HEADING_DATE.exec(content);
-  if (!m) return undefined;
-  const rawDate = m[1] ?? m[2] ?? "";
-  let title = content.slice(m[0].length);
-  title = title.slice(SEPARATOR.exec(title)?.[0].length ?? 0);
-  const bracketed = /^\[(.*)\]$/.exec(title);
-  if (bracketed) title = (bracketed[1] ?? "").trim();
-  // Undo formatEntry's title escapes, last one first.
-  const closing = /(^|\s)\\(\\*#+)$/.exec(title);
-  if (closing) title = title.slice(0, closing.index + (closing[1]?.length ?? 0)) + (closing[2] ?? "");
-  if (title.charCodeAt(0) === 92 && /^[\\:\-\u2013\u2014[]/.test(title.slice(1, 2))) title = title.slice(1);
-  return { rawDate, title };
-}
 
 /** Related items as written: split on commas outside code spans, backticks dropped. */
 function parseRelated(value: string): string[] {
@@ -87,8 +75,8 @@ const enum Section {
 }
 
 interface Builder {
-  entry: ParsedEntry;
-  layout: EntryLayout;
+  entry: ReferenceEntry;
+  layout: ReferenceLayout;
   section: Section;
   secStart: number;
   secFirst: number;
@@ -130,8 +118,8 @@ export function eagerScan(text: string): EagerScan {
   const bom = len > 0 && text.charCodeAt(0) === 0xfeff;
   const firstNl = text.indexOf("\n");
   const eol = firstNl > 0 && text.charCodeAt(firstNl - 1) === 13 ? "\r\n" : "\n";
-  const entries: ParsedEntry[] = [];
-  const layouts: EntryLayout[] = [];
+  const entries: ReferenceEntry[] = [];
+  const layouts: ReferenceLayout[] = [];
   const slugger = new GithubSlugger();
   let fence: Fence | undefined;
   let fenceLine = 0;

@@ -74,7 +74,7 @@ describe("a hand-written log (BOM, CRLF, prose, variants)", () => {
   it("an entry missing Impact is no Finding, and check says why", () => {
     expect(entryToFinding(log.entries[1]!)).toBeUndefined();
     expect(entryToFinding(log.entries[0]!)?.category).toBe("Training");
-    expect(checkLog(before)).toEqual([{ line: 34, message: "Impact section is missing (add ### Impact)" }]);
+    expect(checkLog(before)).toEqual([{ line: 34, severity: "warning", message: "Impact section is missing (add ### Impact)" }]);
   });
 
   it("setStatus replaces just the status word", () => {

@@ -85,16 +85,16 @@ describe("checkLog", () => {
   });
 
   it.each([
-    ["impossible date", "## 2026-02-30 T\n**Category**: Data\n**Status**: Open\n### Finding\nx\n### Impact\ny\n", [{ line: 1, message: "Date 2026-02-30 does not exist" }]],
-    ["malformed date", "## 2026-2-3 T\n**Category**: Data\n**Status**: Open\n### Finding\nx\n### Impact\ny\n", [{ line: 1, message: 'Date must look like YYYY-MM-DD (got "2026-2-3")' }]],
-    ["missing title", "## 2026-02-03\n**Category**: Data\n**Status**: Open\n### Finding\nx\n### Impact\ny\n", [{ line: 1, message: "Title is missing (write it after the date: ## 2026-02-03 Title)" }]],
-    ["unknown status", "## 2026-02-03 T\n**Category**: Data\n**Status**: Done\n### Finding\nx\n### Impact\ny\n", [{ line: 3, message: 'Status "Done" is not one of Open, Resolved, Workaround' }]],
-    ["missing category", "## 2026-02-03 T\n**Status**: Open\n### Finding\nx\n### Impact\ny\n", [{ line: 1, message: "Category is missing (add **Category**: one of Training, Architecture, Data, Tooling, Performance)" }]],
-    ["unknown category", "## 2026-02-03 T\n**Category**: Food\n**Status**: Open\n### Finding\nx\n### Impact\ny\n", [{ line: 2, message: 'Category "Food" is not one of Training, Architecture, Data, Tooling, Performance' }]],
-    ["empty finding", "## 2026-02-03 T\n**Category**: Data\n**Status**: Open\n### Finding\n\n### Impact\ny\n", [{ line: 4, message: "Finding section is empty" }]],
-    ["missing impact", "## 2026-02-03 T\n**Category**: Data\n**Status**: Open\n### Finding\nx\n", [{ line: 1, message: "Impact section is missing (add ### Impact)" }]],
-    ["unclosed fence", "## 2026-02-03 T\n**Category**: Data\n**Status**: Open\n### Finding\nx\n### Impact\ny\n```py\nz\n", [{ line: 8, message: "Code fence is never closed (add a closing fence)" }]],
-    ["NUL byte", "# Log\n\nok\u0000\n", [{ line: 3, message: "Line contains a NUL byte; remove it" }]],
+    ["impossible date", "## 2026-02-30 T\n**Category**: Data\n**Status**: Open\n### Finding\nx\n### Impact\ny\n", [{ line: 1, severity: "warning", message: "Date 2026-02-30 does not exist" }]],
+    ["malformed date", "## 2026-2-3 T\n**Category**: Data\n**Status**: Open\n### Finding\nx\n### Impact\ny\n", [{ line: 1, severity: "warning", message: 'Date must look like YYYY-MM-DD (got "2026-2-3")' }]],
+    ["missing title", "## 2026-02-03\n**Category**: Data\n**Status**: Open\n### Finding\nx\n### Impact\ny\n", [{ line: 1, severity: "warning", message: "Title is missing (write it after the date: ## 2026-02-03 Title)" }]],
+    ["unknown status", "## 2026-02-03 T\n**Category**: Data\n**Status**: Done\n### Finding\nx\n### Impact\ny\n", [{ line: 3, severity: "warning", message: 'Status "Done" is not one of Open, Resolved, Workaround' }]],
+    ["missing category", "## 2026-02-03 T\n**Status**: Open\n### Finding\nx\n### Impact\ny\n", [{ line: 1, severity: "warning", message: "Category is missing (add **Category**: one of Training, Architecture, Data, Tooling, Performance)" }]],
+    ["unknown category", "## 2026-02-03 T\n**Category**: Food\n**Status**: Open\n### Finding\nx\n### Impact\ny\n", [{ line: 2, severity: "warning", message: 'Category "Food" is not one of Training, Architecture, Data, Tooling, Performance' }]],
+    ["empty finding", "## 2026-02-03 T\n**Category**: Data\n**Status**: Open\n### Finding\n\n### Impact\ny\n", [{ line: 4, severity: "warning", message: "Finding section is empty" }]],
+    ["missing impact", "## 2026-02-03 T\n**Category**: Data\n**Status**: Open\n### Finding\nx\n", [{ line: 1, severity: "warning", message: "Impact section is missing (add ### Impact)" }]],
+    ["unclosed fence", "## 2026-02-03 T\n**Category**: Data\n**Status**: Open\n### Finding\nx\n### Impact\ny\n```py\nz\n", [{ line: 8, severity: "error", message: "Code fence is never closed (add a closing fence)" }]],
+    ["NUL byte", "# Log\n\nok\u0000\n", [{ line: 3, severity: "error", message: "Line contains a NUL byte; remove it" }]],
   ])("%s", (_name, text, problems) => {
     expect(checkLog(text)).toEqual(problems);
   });
