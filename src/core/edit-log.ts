@@ -3,7 +3,7 @@ import { collapseWhitespace } from "./normalize-finding.js";
 import { indexLog, readEntry } from "./parse-log.js";
 import type { IndexedEntry, LogIndex } from "./parse-log.js";
 import { HeadingSlugger, headingText, slugify } from "./slugify.js";
-import { replaceStatus, statusWord } from "./status.js";
+import { effectiveStatus, replaceStatus } from "./status.js";
 import type { Finding, Status } from "./types.js";
 
 /** An edit that applied (possibly changing nothing: edits are idempotent). */
@@ -110,7 +110,7 @@ export function setStatus(text: string, id: string, status: Status): EditOutcome
   const { entry, layout } = readEntry(text, indexed);
   const eol = index.eol;
   if (entry.statusSpan && entry.status !== undefined) {
-    if (statusWord(entry.status) === status) return { ok: true, text, changed: false };
+    if (effectiveStatus(entry.status) === status) return { ok: true, text, changed: false };
     const { start, end } = entry.statusSpan;
     return { ok: true, text: text.slice(0, start) + replaceStatus(entry.status, status) + text.slice(end), changed: true };
   }

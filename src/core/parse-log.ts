@@ -128,14 +128,14 @@ export function indexLog(text: string): LogIndex {
     const content = atxContent(text, at, lines.end, level);
     const base = slugify(headingText(content));
     if (level > 2) {
-      slugger.advance(base);
+      slugger.next(base);
       continue;
     }
     if (current) current.span.end = lines.start;
     const parts = level === 2 ? parseEntryHeading(content) : undefined;
     if (!parts) {
       current = undefined;
-      slugger.advance(base);
+      slugger.next(base);
       continue;
     }
     current = {

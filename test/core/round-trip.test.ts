@@ -142,7 +142,7 @@ describe("properties", () => {
     );
   });
 
-  it("(d) slugify's ASCII fast path equals github-slugger", () => {
+  it("(d) slugify equals github-slugger's slug", () => {
     fc.assert(
       fc.property(fc.string({ unit: "binary-ascii", maxLength: 40 }), (s) => {
         expect(slugify(s)).toBe(slug(s));
@@ -183,14 +183,10 @@ describe("HeadingSlugger", () => {
   it("assigns the same ids as github-slugger for any heading sequence", () => {
     const names = fc.constantFrom("a", "a-1", "a-1-1", "a-2", "a-0", "a-01", "a-1-2", "b", "b-1", "a-3", "-", "a-", "1", "1-1");
     fc.assert(
-      fc.property(fc.array(fc.tuple(names, fc.boolean()), { maxLength: 40 }), (sequence) => {
+      fc.property(fc.array(names, { maxLength: 40 }), (sequence) => {
         const ours = new HeadingSlugger();
         const theirs = new GithubSlugger();
-        for (const [name, needId] of sequence) {
-          const expected = theirs.slug(name);
-          if (needId) expect(ours.next(name)).toBe(expected);
-          else ours.advance(name);
-        }
+        for (const name of sequence) expect(ours.next(name)).toBe(theirs.slug(name));
       }),
       { numRuns: 3000 },
     );
