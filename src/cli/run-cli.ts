@@ -28,7 +28,8 @@ Commands:
   list     [--open] [--category C] [--status S] [--search Q] [--json]
   digest   [--json]              open action items, grouped by finding
   resolve  <id> [--item N] [--status Resolved|Workaround|Open] [--uncheck] [--json]
-  check                          validate the log; exit 1 with file:line messages
+  check    [--lenient]           validate the log: one file:line message per problem, exit 1;
+                                 with --lenient, warnings are printed but only errors exit 1
   serve    [--check]             run the configured chat bots; with --check, reach each
                                  configured service once, print a line each, exit 0 or 2
 
@@ -99,7 +100,7 @@ const commandOptions = {
     status: { type: "string" },
     uncheck: { type: "boolean" },
   },
-  check: {},
+  check: { lenient: { type: "boolean" } },
   serve: { check: { type: "boolean" } },
 } as const;
 
@@ -361,11 +362,19 @@ async function dispatch(argv: readonly string[], context: CliContext): Promise<n
         return EXIT.invalid;
       }
       const problems = checkLog(text, { categories: service.categories });
-      for (const problem of problems) io.stderr(`${targetLogPath}:${problem.line}: ${problem.message}\n`);
-      if (problems.length > 0) return EXIT.invalid;
-      if (!json) io.stdout(`${targetLogPath}: ok\n`);
-      else io.stdout(`${JSON.stringify({ ok: true, path: targetLogPath })}\n`);
-      return EXIT.ok;
+      for (const problem of problems) io.stderr(`${targetLogPath}:${problem.line}: ${problem.severity}: ${problem.message}\n`);
+      const errors = problems.filter((p) => p.severity === "error").length;
+      const warnings = problems.length - errors;
+      const ok = values.lenient === true ? errors === 0 : problems.length === 0;
+      if (json) {
+        io.stdout(`${JSON.stringify({ ok, path: targetLogPath, problems: problems.map((p) => ({ line: p.line, severity: p.severity, message: p.message })) })}\n`);
+      } else if (problems.length === 0) {
+        io.stdout(`${targetLogPath}: ok\n`);
+      } else {
+        const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? "" : "s"}`;
+        io.stderr(`${targetLogPath}: ${count(errors, "error")}, ${count(warnings, "warning")}${ok ? " (--lenient: warnings do not fail)" : ""}\n`);
+      }
+      return ok ? EXIT.ok : EXIT.invalid;
     }
 
   }

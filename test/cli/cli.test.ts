@@ -290,7 +290,19 @@ describe("research-log list, digest, resolve, check", () => {
     writeFileSync(join(dir, "docs/research_log.md"), logOf(dir).replace("**Status**: Workaround", "**Status**: Done"));
     const bad = await cli(dir, ["check"]);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^docs\/research_log\.md:6: .*Done/m);
+    expect(bad.stderr).toMatch(/^docs\/research_log\.md:6: warning: Status "Done" is not one of/m);
+    expect(bad.stderr).toContain("docs/research_log.md: 0 errors, 1 warning\n");
+    // --lenient: the warning is still said, but does not fail.
+    const lenient = await cli(dir, ["check", "--lenient"]);
+    expect(lenient.code).toBe(0);
+    expect(lenient.stderr).toMatch(/^docs\/research_log\.md:6: warning: /m);
+    const json = await cli(dir, ["check", "--lenient", "--json"]);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, problems: [{ line: 6, severity: "warning" }] });
+    // An error (a fence never closed) fails even with --lenient.
+    writeFileSync(join(dir, "docs/research_log.md"), `${logOf(dir)}\n\`\`\`python\nx = 1\n`);
+    const broken = await cli(dir, ["check", "--lenient"]);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/: error: Code fence is never closed/);
   });
 });
 
