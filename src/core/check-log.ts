@@ -31,7 +31,7 @@ function checkChoice(
   if (v === undefined || v === "") {
     return [warning(line ?? headingLine, `${label} is missing (add **${label}**: one of ${allowed.join(", ")})`)];
   }
-  if (!accepted(v)) return [warning(line ?? headingLine, `${label} "${v}" is not one of ${allowed.join(", ")}`)];
+  if (!accepted(v)) return [warning(line ?? headingLine, `${label} "${v}" is not one of ${allowed.join(", ")}${label === "Status" ? " (it counts as Open)" : ""}`)];
   return [];
 }
 
