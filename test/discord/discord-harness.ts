@@ -37,10 +37,12 @@ export interface DiscordHarness {
   close(): Promise<void>;
 }
 
-export async function startDiscordHarness(options: { clock?: Clock; config?: Partial<DiscordConfig> } = {}): Promise<DiscordHarness> {
+export async function startDiscordHarness(
+  options: { clock?: Clock; config?: Partial<DiscordConfig>; files?: Record<string, string> } = {},
+): Promise<DiscordHarness> {
   const discord = await startFakeDiscord();
   const clock = options.clock ?? { now: () => NOW };
-  const { github, service } = await startGitHubLogService({ clock, retries: 0, maxAttempts: 2 });
+  const { github, service } = await startGitHubLogService({ clock, retries: 0, maxAttempts: 2, ...(options.files === undefined ? {} : { files: options.files }) });
   const outbox = await openTestOutbox({ clock });
   const errors: string[] = [];
   const config: DiscordConfig = { token: discord.token, applicationId: discord.applicationId, guildId: discord.guildId, apiUrl: discord.apiUrl, ...options.config };

@@ -1,8 +1,9 @@
+import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { AMP_VALUES, findingsCommand, logAsFindingCommand, logFindingCommand, modalSubmit } from "../support/discord-factories.js";
 import type { SentModal } from "../support/discord-factories.js";
 import type { DiscordHarness } from "./discord-harness.js";
-import { logCommits, settle, startDiscordHarness } from "./discord-harness.js";
+import { LOG_PATH, logCommits, settle, startDiscordHarness } from "./discord-harness.js";
 
 let h: DiscordHarness;
 afterEach(async () => {
@@ -158,6 +159,22 @@ describe("Discord: commands and /log-finding", () => {
     const inThread = h.discord.inChannel(source.id);
     expect(inThread).toHaveLength(2);
     expect(inThread[0]?.embeds[0]).toMatchObject({ footer: { text: expect.stringContaining("research-log:entry:2026-01-20-nan-loss-with-amp") } });
+  });
+
+  it("/findings search finds words in the author's own sections, tables and prose of a hand-written log", async () => {
+    h = await startDiscordHarness({ files: { [LOG_PATH]: readFileSync(new URL("../fixtures/hand-written-variants.md", import.meta.url), "utf8") } });
+    for (const [words, id] of [
+      ["actimeo", "2026-03-1314-dataloader-stalls-under-nfs"],
+      ["6,100", "2026-09-01-throughput-cliff-at-batch-512"],
+      ["Mia wiki", "2026-07-2829--eval-harness-double-counts-fills"],
+    ] as const) {
+      const search = findingsCommand(h.discord, "search", { words });
+      await h.interact(search);
+      await settle(h, search.id);
+      const content = String(h.discord.answer(search.id).original?.content);
+      expect(content).toContain(`research_log.md#${id})`);
+      expect(content.match(/^• /gm)).toHaveLength(1);
+    }
   });
 
   it("/findings open and search answer ephemerally; digest posts in the channel with items in a thread", async () => {

@@ -1,7 +1,8 @@
+import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { AMP_FINDING, findingViewState, reactionEventBody, slashCommandBody, viewSubmissionBody } from "../support/slack-factories.js";
 import type { Harness } from "./slack-harness.js";
-import { logCommits, settle, startHarness } from "./slack-harness.js";
+import { LOG_PATH, logCommits, settle, startHarness } from "./slack-harness.js";
 
 let h: Harness;
 afterEach(async () => {
@@ -49,6 +50,21 @@ describe("/findings", () => {
     expect(answer?.response_type).toBe("ephemeral");
     expect(answer?.text).toContain("Shuffle &lt;seed&gt; ignored");
     expect(answer?.text).not.toContain("AMP Breaks");
+  });
+
+  it("`search` finds words in the author's own sections, tables and prose of a hand-written log", async () => {
+    h = await startHarness({ files: { [LOG_PATH]: readFileSync(new URL("../fixtures/hand-written-variants.md", import.meta.url), "utf8") } });
+    for (const [words, title] of [
+      ["actimeo", "Dataloader stalls under NFS"],
+      ["6,100", "Throughput cliff at batch 512"],
+      ["Mia wiki", "Eval harness double-counts fills"],
+    ] as const) {
+      const { id } = await findings(`search ${words}`);
+      await h.slack.waitFor((s) => s.responses.some((r) => r.id === id));
+      const text = String(h.slack.responses.find((r) => r.id === id)?.body?.text);
+      expect(text).toContain(title);
+      for (const other of ["Dataloader stalls", "Throughput cliff", "Eval harness", "softmax"].filter((t) => !title.startsWith(t))) expect(text).not.toContain(other);
+    }
   });
 
   it("shows usage for no words, `help` and unknown words", async () => {
