@@ -62,7 +62,7 @@ const routeSchema = z
     github: z
       .strictObject({
         repo: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must look like owner/name"),
-        branch: z.string().min(1).optional(),
+        branch: z.string().min(1, "must be a branch name, such as main").optional(),
         commit_mode: z.enum(["direct", "pull-request"]).optional(),
         api_url: z.url({ protocol: /^https?$/ }).optional(),
       })
@@ -84,15 +84,7 @@ const routeSchema = z
       })
       .default({}),
   })
-  .strict()
-  .superRefine((route, ctx) => {
-    if (route.github !== undefined && route.local !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["local"], message: "a route writes to one place: set github or local, not both" });
-    }
-    if (route.slack_channels.length + route.discord_channels.length + route.discord_guilds.length === 0) {
-      ctx.addIssue({ code: "custom", path: ["name"], message: `route "${route.name}" matches no channel: give slack_channels, discord_channels or discord_guilds` });
-    }
-  });
+  .strict();
 
 const fileSchema = z.strictObject({ routes: z.array(routeSchema).min(1, "must list at least one route") });
 
@@ -107,38 +99,31 @@ export function parseRoutesFile(text: string, file: string): RoutesFileResult {
   if (doc.errors.length > 0) {
     return { ok: false, problems: doc.errors.map((error) => `${file}:${lineAt(error.pos[0])}: ${error.message.split("\n")[0] ?? "not valid YAML"}`) };
   }
-  const parsed = fileSchema.safeParse(doc.toJS() ?? {});
+  const raw: unknown = doc.toJS() ?? {};
+  const problems: Problem[] = [];
+  const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map((issue) => {
-        const path = issue.path.filter((key): key is string | number => typeof key !== "symbol");
-        if (issue.code === "unrecognized_keys" && issue.keys[0] !== undefined) {
-          // Point at the unknown key itself, and say which keys are allowed there.
-          return `${file}:${lineOf(doc, [...path, issue.keys[0]], lineAt)}: ${keyName([...path, issue.keys[0]])}: unknown key${issue.keys.length > 1 ? ` (also ${issue.keys.slice(1).join(", ")})` : ""}`;
-        }
-        return `${file}:${lineOf(doc, path, lineAt)}: ${keyName(path)}: ${issue.message}`;
-      }),
-    };
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.filter((key): key is string | number => typeof key !== "symbol");
+      if (issue.code === "unrecognized_keys" && issue.keys[0] !== undefined) {
+        // Point at the unknown key itself, and say which keys are allowed there.
+        const at = [...path, issue.keys[0]];
+        problems.push({ path: at, message: `unknown key${issue.keys.length > 1 ? ` (also ${issue.keys.slice(1).join(", ")})` : ""}` });
+      } else {
+        problems.push({ path, message: issue.message });
+      }
+    }
   }
-
-  const problems: string[] = [];
+  // Checks across keys and routes read the file as written, so that they are made even when a
+  // route has other mistakes: every mistake is reported at once.
+  problems.push(...crossCheckRoutes(raw));
+  if (problems.length > 0 || !parsed.success) {
+    const located = problems.map((problem) => ({ line: lineOf(doc, problem.path, lineAt), text: `${keyName(problem.path)}: ${problem.message}` }));
+    // In line order; Array.prototype.sort is stable, so problems on one line keep their order.
+    located.sort((x, y) => x.line - y.line);
+    return { ok: false, problems: located.map(({ line, text: what }) => `${file}:${line}: ${what}`) };
+  }
   const routeLine = (index: number): number => lineOf(doc, ["routes", index], lineAt);
-  const seen = new Map<string, string>();
-  const claim = (what: string, id: string, route: string, index: number, key: string): void => {
-    const owner = seen.get(`${what}:${id}`);
-    if (owner !== undefined) problems.push(`${file}:${lineOf(doc, ["routes", index, key], lineAt)}: routes[${index}].${key}: ${id} is already routed to "${owner}"`);
-    else seen.set(`${what}:${id}`, route);
-  };
-  const names = new Set<string>();
-  parsed.data.routes.forEach((route, index) => {
-    if (names.has(route.name)) problems.push(`${file}:${lineOf(doc, ["routes", index, "name"], lineAt)}: routes[${index}].name: "${route.name}" is used twice`);
-    names.add(route.name);
-    for (const id of route.slack_channels) claim("slack", id, route.name, index, "slack_channels");
-    for (const id of route.discord_channels) claim("discord", id, route.name, index, "discord_channels");
-    for (const id of route.discord_guilds) claim("guild", id, route.name, index, "discord_guilds");
-  });
-  if (problems.length > 0) return { ok: false, problems };
 
   return {
     ok: true,
@@ -172,6 +157,59 @@ export function parseRoutesFile(text: string, file: string): RoutesFileResult {
       },
     })),
   };
+}
+
+/** A mistake at a key of the file (`["routes", 0, "github", "repo"]`). */
+interface Problem {
+  path: (string | number)[];
+  message: string;
+}
+
+/** A list the file gives, as strings (ids may arrive as numbers or bigints); other values are the schema's to report. */
+const listOf = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((v) => ["string", "number", "bigint"].includes(typeof v)).map((v) => String(v).trim()) : [];
+
+/**
+ * What no single key can say: a route with github and local, a route that
+ * matches no channel, a name used twice, a channel or guild in two routes.
+ * Reads the file as written (not the schema's output), so a route with
+ * other mistakes is checked too.
+ */
+function crossCheckRoutes(raw: unknown): Problem[] {
+  const routes = typeof raw === "object" && raw !== null && "routes" in raw && Array.isArray(raw.routes) ? (raw.routes as unknown[]) : [];
+  const problems: Problem[] = [];
+  const names = new Set<string>();
+  const owners = new Map<string, string>();
+  routes.forEach((value, index) => {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return;
+    const route = value as Record<string, unknown>;
+    const name = typeof route.name === "string" ? route.name : `#${index + 1}`;
+    if (route.github !== undefined && route.local !== undefined) {
+      problems.push({ path: ["routes", index, "local"], message: "a route writes to one place: set github or local, not both" });
+    }
+    const channelKeys = [
+      ["slack_channels", "slack"],
+      ["discord_channels", "discord"],
+      ["discord_guilds", "guild"],
+    ] as const;
+    // A list that is not a list is the schema's to report; none given, or all empty, is this one.
+    const given = (key: string): boolean => route[key] !== undefined && !(Array.isArray(route[key]) && route[key].length === 0);
+    if (!channelKeys.some(([key]) => given(key))) {
+      problems.push({ path: ["routes", index, "name"], message: `route "${name}" matches no channel: give slack_channels, discord_channels or discord_guilds` });
+    }
+    if (typeof route.name === "string") {
+      if (names.has(route.name)) problems.push({ path: ["routes", index, "name"], message: `"${route.name}" is used twice` });
+      names.add(route.name);
+    }
+    for (const [key, kind] of channelKeys) {
+      for (const id of listOf(route[key])) {
+        const owner = owners.get(`${kind}:${id}`);
+        if (owner !== undefined) problems.push({ path: ["routes", index, key], message: `${id} is already routed to "${owner}"` });
+        else owners.set(`${kind}:${id}`, name);
+      }
+    }
+  });
+  return problems;
 }
 
 /** `routes[0].github.repo` */

@@ -84,8 +84,9 @@ describe("parseRoutesFile", () => {
       "research-log.config.yml:5: routes[0].github.repo: must look like owner/name",
       "research-log.config.yml:6: routes[0].github.comit_mode: unknown key",
       'research-log.config.yml:7: routes[0].log_path: must stay inside the repository (got "../elsewhere/log.md")',
-      'research-log.config.yml:10: routes[0].digest.cron: must be a cron expression with 5 fields (or 6 with seconds), e.g. "0 9 * * 1-5"',
       "research-log.config.yml:9: routes[0].digest.timezone: must be an IANA time zone such as Europe/Berlin",
+      'research-log.config.yml:10: routes[0].digest.cron: must be a cron expression with 5 fields (or 6 with seconds), e.g. "0 9 * * 1-5"',
+      'research-log.config.yml:11: routes[1].name: "vision" is used twice',
       "research-log.config.yml:13: routes[1].local: a route writes to one place: set github or local, not both",
       'research-log.config.yml:15: routes[2].name: route "empty" matches no channel: give slack_channels, discord_channels or discord_guilds',
     ]);
@@ -101,6 +102,40 @@ describe("parseRoutesFile", () => {
     expect(parseRoutesFile(twice, "r.yml")).toEqual({
       ok: false,
       problems: ['r.yml:4: routes[1].name: "a" is used twice', 'r.yml:5: routes[1].slack_channels: C0SHARED1 is already routed to "a"'],
+    });
+  });
+
+  it("reports a channel in two routes and a name used twice beside every other mistake in the file", () => {
+    const several = `routes:
+  - name: vision
+    slack_channels: [C0SHARED1, "#general"]
+    github: { repo: lab/vision, branch: "" }
+  - name: speech
+    slack_channels: [C0SHARED1]
+    discord_channels: [112233445566778899, 12]
+    local: /srv/speech
+    github: { repo: lab/speech }
+    colour: blue
+  - name: vision
+    discord_channels: [112233445566778899]
+    digest: { timezone: Nowhere/Else }
+  - name: empty
+    slack_channels: []
+`;
+    expect(parseRoutesFile(several, "r.yml")).toEqual({
+      ok: false,
+      problems: [
+        'r.yml:3: routes[0].slack_channels[1]: must be a Slack channel id such as C0123ABCD (the channel\'s "About" tab shows it), not a name',
+        "r.yml:4: routes[0].github.branch: must be a branch name, such as main",
+        'r.yml:6: routes[1].slack_channels: C0SHARED1 is already routed to "vision"',
+        "r.yml:7: routes[1].discord_channels[1]: must be a Discord id (17 to 20 digits; Developer Mode, then Copy ID)",
+        "r.yml:8: routes[1].local: a route writes to one place: set github or local, not both",
+        "r.yml:10: routes[1].colour: unknown key",
+        'r.yml:11: routes[2].name: "vision" is used twice',
+        'r.yml:12: routes[2].discord_channels: 112233445566778899 is already routed to "speech"',
+        "r.yml:13: routes[2].digest.timezone: must be an IANA time zone such as Europe/Berlin",
+        'r.yml:14: routes[3].name: route "empty" matches no channel: give slack_channels, discord_channels or discord_guilds',
+      ],
     });
   });
 
