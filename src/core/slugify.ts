@@ -18,23 +18,42 @@ const ASCII_KEPT = /^[A-Za-z0-9 _-]*$/;
  * GitHub's repeat suffixes, as `new GithubSlugger().slug()` assigns them:
  * `foo`, `foo-1`, `foo-2`; a literal `foo-1` after that becomes `foo-1-1`.
  * Takes the slug (`slugify` of the heading's text), not the text.
+ *
+ * github-slugger records every id it hands out. Here a generated `base-k` is
+ * implied by `base`'s counter instead (every `base-1` .. `base-n` is taken
+ * once the counter is n: each was handed out or skipped as taken), so a log
+ * with 14,000 `### Finding` headings keeps one entry for them, not 14,000.
  */
 export class HeadingSlugger {
-  /** Every id handed out, and for each base, the last repeat suffix it used. */
-  private readonly occurrences = new Map<string, number>();
+  /** Each literal id handed out, with the last repeat suffix its base used (0: none yet). */
+  private readonly counts = new Map<string, number>();
 
   /** The unique id for a heading whose plain slug is `base`. */
   next(base: string): string {
-    let id = base;
-    while (this.occurrences.has(id)) {
-      const count = (this.occurrences.get(base) ?? 0) + 1;
-      this.occurrences.set(base, count);
-      id = `${base}-${count}`;
+    if (!this.taken(base)) {
+      this.counts.set(base, 0);
+      return base;
     }
-    this.occurrences.set(id, 0);
+    let count = this.counts.get(base) ?? 0;
+    let id: string;
+    do {
+      count++;
+      id = `${base}-${count}`;
+    } while (this.taken(id));
+    this.counts.set(base, count);
     return id;
   }
+
+  /** True when `id` was handed out: as a literal id, or as a repeat suffix its base's counter has passed. */
+  private taken(id: string): boolean {
+    if (this.counts.has(id)) return true;
+    const suffixed = REPEAT_SUFFIX.exec(id);
+    return suffixed !== null && (this.counts.get(suffixed[1] ?? "") ?? 0) >= Number(suffixed[2]);
+  }
 }
+
+/** `base-k` as github-slugger writes a repeat: k from 1, no leading zero. */
+const REPEAT_SUFFIX = /^([\s\S]*)-([1-9]\d*)$/;
 
 const LINK = /!?\[([^\]]*)\]\([^)]*\)/g;
 const TAG = /<\/?[A-Za-z][^<>]*>/g;
