@@ -1,5 +1,7 @@
 import { isValidDate } from "./dates.js";
+import { parseEntryHeading } from "./entry-heading.js";
 import { indexLog, readEntry } from "./parse-log.js";
+import type { StrayHeading } from "./parse-log.js";
 import { statusWord } from "./status.js";
 import { DEFAULT_CATEGORIES, STATUSES } from "./types.js";
 import type { CheckProblem, FindingOptions } from "./types.js";
@@ -33,6 +35,22 @@ function checkChoice(
   }
   if (!accepted(v)) return [warning(line ?? headingLine, `${label} "${v}" is not one of ${allowed.join(", ")}${label === "Status" ? " (it counts as Open)" : ""}`)];
   return [];
+}
+
+/** A date written some other way than YYYY-MM-DD: `2026/01/20`, `20.01.2026`, `2026-01-200`. */
+const DATE_LIKE = /^\[?(\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4})/;
+
+/** Why a heading that starts like a date is not an entry, or undefined when it is plainly not meant as one. */
+function strayHeadingProblem({ level, content }: StrayHeading): string | undefined {
+  const hashes = "#".repeat(level);
+  if (parseEntryHeading(content) !== undefined) {
+    return `Heading "${hashes} ${content}" has a date but is not an entry: entries are ## headings (write it as ## ${content})`;
+  }
+  const written = DATE_LIKE.exec(content)?.[1];
+  if (level === 2 && written !== undefined) {
+    return `Heading looks like an entry, but its date "${written}" is not YYYY-MM-DD, so it is not read as one`;
+  }
+  return undefined;
 }
 
 /**
@@ -71,6 +89,10 @@ export function checkLog(text: string, options: FindingOptions = {}): CheckProbl
     for (const line of layout.checkboxLookalikes) {
       problems.push(warning(line, "Action item is not a checkbox, so it cannot be checked off (write it as - [ ] text)"));
     }
+  }
+  for (const stray of index.strayHeadings) {
+    const problem = strayHeadingProblem(stray);
+    if (problem !== undefined) problems.push(warning(stray.line, problem));
   }
   if (index.openFence) {
     problems.push(error(index.openFence.line, "Code fence is never closed (add a closing fence)"));

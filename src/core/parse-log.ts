@@ -55,7 +55,22 @@ export interface LogIndex {
   slugger: HeadingSlugger;
   /** A fence still open at the end of the file. */
   openFence: (Fence & { line: number }) | undefined;
+  /**
+   * Headings that start like a date but are not entries: a `#` or `##` one
+   * whose date the parser does not read, or one of another level outside
+   * any entry. `check` says what is wrong with each.
+   */
+  strayHeadings: StrayHeading[];
 }
+
+export interface StrayHeading {
+  line: number;
+  level: number;
+  content: string;
+}
+
+/** What a heading that might have been meant as an entry starts with: a digit, maybe in brackets. */
+const STARTS_WITH_DIGIT = /^\[?\d/;
 
 /**
  * Walks the lines of `text` from `from` to `to`: each line's start, its end
@@ -110,6 +125,7 @@ export function indexLog(text: string): LogIndex {
   const slugger = new HeadingSlugger();
   let fence: (Fence & { line: number }) | undefined;
   let current: IndexedEntry | undefined;
+  const strayHeadings: StrayHeading[] = [];
   const lines = new Lines(text, bom ? 1 : 0, text.length, 0);
 
   while (lines.advance()) {
@@ -128,12 +144,14 @@ export function indexLog(text: string): LogIndex {
     const content = atxContent(text, at, lines.end, level);
     const base = slugify(headingText(content));
     if (level > 2) {
+      if (!current && STARTS_WITH_DIGIT.test(content)) strayHeadings.push({ line: lines.number, level, content });
       slugger.next(base);
       continue;
     }
     if (current) current.span.end = lines.start;
     const parts = level === 2 ? parseEntryHeading(content) : undefined;
     if (!parts) {
+      if (STARTS_WITH_DIGIT.test(content)) strayHeadings.push({ line: lines.number, level, content });
       current = undefined;
       slugger.next(base);
       continue;
@@ -149,7 +167,7 @@ export function indexLog(text: string): LogIndex {
     };
     entries.push(current);
   }
-  return { eol, bom, entries, slugger, openFence: fence };
+  return { eol, bom, entries, slugger, openFence: fence, strayHeadings };
 }
 
 /** `**Category**: X`, `**Category:** X`, `Category: X` (also with `__`, in any case, and as a list item). */

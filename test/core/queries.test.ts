@@ -95,6 +95,24 @@ describe("checkLog", () => {
     ["missing impact", "## 2026-02-03 T\n**Category**: Data\n**Status**: Open\n### Finding\nx\n", [{ line: 1, severity: "warning", message: "Impact section is missing (add ### Impact)" }]],
     ["unclosed fence", "## 2026-02-03 T\n**Category**: Data\n**Status**: Open\n### Finding\nx\n### Impact\ny\n```py\nz\n", [{ line: 8, severity: "error", message: "Code fence is never closed (add a closing fence)" }]],
     ["NUL byte", "# Log\n\nok\u0000\n", [{ line: 3, severity: "error", message: "Line contains a NUL byte; remove it" }]],
+    [
+      "a date written another way",
+      "# Log\n\n## 2026/01/20 Loader stalls\n**Status**: Open\n\n## 2026 roadmap\n",
+      [{ line: 3, severity: "warning", message: 'Heading looks like an entry, but its date "2026/01/20" is not YYYY-MM-DD, so it is not read as one' }],
+    ],
+    [
+      "a dated heading of another level outside any entry",
+      "# 2026-01-20 Loader stalls\n\n## Archive\n\n### 2026-01-05 Old thing\n",
+      [
+        { line: 1, severity: "warning", message: 'Heading "# 2026-01-20 Loader stalls" has a date but is not an entry: entries are ## headings (write it as ## 2026-01-20 Loader stalls)' },
+        { line: 5, severity: "warning", message: 'Heading "### 2026-01-05 Old thing" has a date but is not an entry: entries are ## headings (write it as ## 2026-01-05 Old thing)' },
+      ],
+    ],
+    [
+      "a dated update inside an entry is fine",
+      "## 2026-02-03 T\n**Category**: Data\n**Status**: Open\n### Finding\nx\n### Impact\ny\n### 2026-02-10 update\nz\n",
+      [],
+    ],
   ])("%s", (_name, text, problems) => {
     expect(checkLog(text)).toEqual(problems);
   });
