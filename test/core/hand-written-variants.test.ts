@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { checkLog, filterEntries, parseLog, setActionItem, setStatus } from "../../src/core/index.js";
 import type { EditOutcome, Status } from "../../src/core/index.js";
 import { effectiveStatus } from "../../src/core/status.js";
+import { changedRegion } from "./changed-region.js";
 
 /**
  * A log written by hand the ways people write them: date ranges, an en dash,
@@ -21,17 +22,10 @@ const LOADER = "2026-03-1314-dataloader-stalls-under-nfs";
 const AMP = "2026-08-05amp-下-softmax-溢出";
 const CLIFF = "2026-09-01-throughput-cliff-at-batch-512";
 
-/** The one changed region between two texts: equal prefix and suffix around it. */
+/** The one changed region between two texts, and the 1-based line it starts on. */
 function diff(a: string, b: string): { line: number; removed: string; added: string } {
-  let start = 0;
-  while (start < a.length && start < b.length && a[start] === b[start]) start++;
-  let endA = a.length;
-  let endB = b.length;
-  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
-    endA--;
-    endB--;
-  }
-  return { line: a.slice(0, start).split("\n").length, removed: a.slice(start, endA), added: b.slice(start, endB) };
+  const { start, removed, added } = changedRegion(a, b);
+  return { line: a.slice(0, start).split("\n").length, removed, added };
 }
 
 function applied(outcome: EditOutcome): string {

@@ -3,22 +3,16 @@ import GithubSlugger from "github-slugger";
 import { describe, expect, it } from "vitest";
 import { appendEntry, checkLog, entryToFinding, parseLog, setActionItem, setStatus } from "../../src/core/index.js";
 import type { Finding } from "../../src/core/index.js";
+import { changedRegion } from "./changed-region.js";
 
 const before = readFileSync(new URL("../fixtures/hand-written.md", import.meta.url), "utf8");
 
-/** The one changed region between two texts: equal prefix and suffix around it. */
+/** The one changed region between two texts; the text around it is checked equal. */
 function diff(a: string, b: string): { start: number; removed: string; added: string } {
-  let start = 0;
-  while (start < a.length && start < b.length && a[start] === b[start]) start++;
-  let endA = a.length;
-  let endB = b.length;
-  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
-    endA--;
-    endB--;
-  }
-  expect(b.slice(0, start)).toBe(a.slice(0, start));
-  expect(b.slice(endB)).toBe(a.slice(endA));
-  return { start, removed: a.slice(start, endA), added: b.slice(start, endB) };
+  const change = changedRegion(a, b);
+  expect(b.slice(0, change.start)).toBe(a.slice(0, change.start));
+  expect(b.slice(change.start + change.added.length)).toBe(a.slice(change.start + change.removed.length));
+  return change;
 }
 
 describe("a hand-written log (BOM, CRLF, prose, variants)", () => {
