@@ -15,6 +15,10 @@ import { registerLogFinding, registerLogFindingJob } from "./register-log-findin
 import { registerReactionJob, registerReactions } from "./register-reactions.js";
 import type { DigestPosted } from "./post-digest.js";
 import { postDigest } from "./post-digest.js";
+import { refuseNonObjectBodies } from "./refuse-non-object-bodies.js";
+
+/** Where Slack sends events, commands and interactions in HTTP mode. */
+const SLACK_EVENTS_PATH = "/slack/events";
 
 export { postDigest } from "./post-digest.js";
 export type { DigestPosted } from "./post-digest.js";
@@ -101,11 +105,12 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
     }
     receiver = new HTTPReceiver({
       signingSecret: config.signingSecret,
-      endpoints: "/slack/events",
+      endpoints: SLACK_EVENTS_PATH,
       customRoutes,
       ...(options.logger === undefined ? { logLevel } : { logger: options.logger }),
       ...(options.port === undefined ? {} : { port: options.port }),
     });
+    refuseNonObjectBodies(receiver, SLACK_EVENTS_PATH, config.signingSecret);
   }
   const app = new App({
     token: config.botToken,

@@ -86,6 +86,34 @@ describe("delivery", () => {
   });
 });
 
+describe("bodies that are JSON but not an object", () => {
+  it.each([
+    ["a form payload of null", "payload=null"],
+    ["a form payload of a number", "payload=3"],
+    ["a form payload that is a list", `payload=${encodeURIComponent("[]")}`],
+    ["a JSON body of null", "null"],
+  ])("answers 400 at once to %s, correctly signed", async (_name, body) => {
+    h = await startHarness();
+    const contentType = body.startsWith("payload=") ? "application/x-www-form-urlencoded" : "application/json";
+    const response = await h.send(body, { headers: { "content-type": contentType } });
+    expect(response.status).toBe(400);
+    // The bot still serves what comes next.
+    const next = await h.send(slashCommandBody({ command: "/findings", text: "help" }));
+    expect(next.status).toBe(200);
+    expect(h.github.requestsTo("PUT", /contents/)).toHaveLength(0);
+  });
+
+  it("still answers 401 to a forged one", async () => {
+    h = await startHarness();
+    const response = await fetch(`${h.base}/slack/events`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "x-slack-request-timestamp": String(Math.floor(Date.now() / 1000)), "x-slack-signature": "v0=00" },
+      body: "payload=null",
+    });
+    expect(response.status).toBe(401);
+  });
+});
+
 describe("failures", () => {
   it("DMs the submitter the reason and the entry's markdown when the store refuses the write for good", async () => {
     h = await startHarness();
