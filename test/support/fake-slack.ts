@@ -3,15 +3,21 @@
  * Slack does: `POST /api/<method>` with a form or JSON body and Bearer auth,
  * answering `{ ok: true, ... }` or `{ ok: false, error }` with HTTP 200. It
  * keeps messages (with ts, thread_ts, metadata and reactions), knows which
- * channels the bot is in, lets a trigger id open one view only, checks the
- * Block Kit limits the bot could break, and records every call. Response
- * URLs (`respond()`) are served under `/response/<id>`.
+ * channels the bot is in, and records every call. What Slack refuses, it
+ * refuses with Slack's error (test/support/slack-platform-rules.ts): Block
+ * Kit's limits, missing arguments, a method without its scope
+ * (`missing_scope`), a trigger id not issued with an interaction, used
+ * twice or older than 3 s. It truncates text past 40,000 characters with a
+ * `message_truncated` warning, and answers 429 with Retry-After on demand.
+ * Response URLs (`respond()`) are served under `/response/<id>`.
  */
 import { createServer } from "node:http";
 import type { WebSocket } from "ws";
 import { WebSocketServer } from "ws";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { BLOCK_KIT_LIMITS, checkMessageBlocks, checkView, manifestBotScopes, methodArguments, scopeFor } from "./slack-platform-rules.js";
+import { takeTrigger } from "./slack-triggers.js";
 
 export interface FakeSlackUser {
   id: string;
@@ -39,6 +45,8 @@ export interface FakeSlackOptions {
   users?: FakeSlackUser[];
   /** Channels the fake knows; any other `C…`/`G…` id is a public channel the bot is in. */
   channels?: FakeSlackChannel[];
+  /** The bot token's scopes. Default: the bot scopes manifest.yml asks for. */
+  scopes?: string[];
 }
 
 export interface FakeSlackReaction {
@@ -99,6 +107,8 @@ export interface FakeSlack {
   react(channel: string, ts: string, name: string, user: string, add?: boolean): void;
   /** The next `times` calls of `method` fail with `error`. */
   failNext(method: string, error: string, times?: number): void;
+  /** The next `times` calls of `method` are answered 429 with `Retry-After: retryAfterS`, as Slack's rate limits are. */
+  rateLimit(method: string, retryAfterS: number, times?: number): void;
   setMember(channel: string, member: boolean): void;
   /** Resolves once `predicate` holds over the calls (polled), or rejects after `timeoutMs`. */
   waitFor(predicate: (fake: FakeSlack) => boolean, timeoutMs?: number): Promise<void>;
@@ -153,66 +163,24 @@ const str = (value: unknown): string | undefined => (typeof value === "string" ?
 const truthy = (value: unknown): boolean => value === true || value === "true" || value === "1" || value === 1;
 
 class SlackError extends Error {
-  constructor(readonly error: string) {
+  constructor(
+    readonly error: string,
+    /** Slack's `response_metadata.messages`: which rule, at which json-pointer. */
+    readonly messages: string[] = [],
+    readonly extra: Record<string, unknown> = {},
+  ) {
     super(error);
   }
 }
 
-const textOf = (obj: unknown): string | undefined =>
-  typeof obj === "object" && obj !== null && typeof (obj as { text?: unknown }).text === "string" ? (obj as { text: string }).text : undefined;
-
-/** The Block Kit limits views.open checks that the bot's modal could break. */
-const checkView = (view: unknown): void => {
-  if (typeof view !== "object" || view === null) throw new SlackError("invalid_arguments");
-  const v = view as { type?: unknown; title?: unknown; blocks?: unknown; private_metadata?: unknown; callback_id?: unknown };
-  if (v.type !== "modal") throw new SlackError("invalid_arguments");
-  const title = textOf(v.title);
-  if (title === undefined || title.length > 24) throw new SlackError("invalid_arguments");
-  if (typeof v.private_metadata === "string" && v.private_metadata.length > 3000) throw new SlackError("invalid_arguments");
-  if (!Array.isArray(v.blocks) || v.blocks.length > 100) throw new SlackError("invalid_arguments");
-  const ids = new Set<string>();
-  for (const block of v.blocks as Record<string, unknown>[]) {
-    const id = str(block.block_id);
-    if (id !== undefined) {
-      if (ids.has(id) || id.length > 255) throw new SlackError("invalid_arguments");
-      ids.add(id);
-    }
-    if (block.type !== "input") continue;
-    const label = textOf(block.label);
-    if (label === undefined || label.length > 2000) throw new SlackError("invalid_arguments");
-    const element = block.element as Record<string, unknown> | undefined;
-    if (element === undefined) throw new SlackError("invalid_arguments");
-    const placeholder = textOf(element.placeholder);
-    if (placeholder !== undefined && placeholder.length > 150) throw new SlackError("invalid_arguments");
-    if (element.type === "plain_text_input") {
-      const max = typeof element.max_length === "number" ? element.max_length : 3000;
-      if (max > 3000) throw new SlackError("invalid_arguments");
-      const initial = str(element.initial_value);
-      if (initial !== undefined && initial.length > max) throw new SlackError("invalid_arguments");
-    } else if (element.type === "static_select") {
-      const options = element.options;
-      if (!Array.isArray(options) || options.length === 0 || options.length > 100) throw new SlackError("invalid_arguments");
-      for (const option of options as Record<string, unknown>[]) {
-        const text = textOf(option.text);
-        if (text === undefined || text.length > 75 || (str(option.value) ?? "").length > 150) throw new SlackError("invalid_arguments");
-      }
-    }
-  }
-};
-
-/** The message limits chat.postMessage / chat.update check. */
+/** Message arguments as chat.postMessage, chat.update and chat.postEphemeral check them. */
 const checkMessage = (args: Record<string, unknown>): void => {
   const text = str(args.text);
   const blocks = args.blocks;
   if ((text === undefined || text === "") && blocks === undefined) throw new SlackError("no_text");
-  if (text !== undefined && text.length > 40_000) throw new SlackError("msg_too_long");
   if (blocks !== undefined) {
-    if (!Array.isArray(blocks) || blocks.length > 50) throw new SlackError("invalid_blocks");
-    for (const block of blocks as Record<string, unknown>[]) {
-      const sectionText = textOf(block.text);
-      if (block.type === "section" && sectionText !== undefined && sectionText.length > 3000) throw new SlackError("invalid_blocks");
-      if (block.type === "header" && (sectionText === undefined || sectionText.length > 150)) throw new SlackError("invalid_blocks");
-    }
+    const problems = checkMessageBlocks(blocks);
+    if (problems.length > 0) throw new SlackError("invalid_blocks", problems);
   }
   const metadata = args.metadata;
   if (metadata !== undefined) {
@@ -222,6 +190,21 @@ const checkMessage = (args: Record<string, unknown>): void => {
       throw new SlackError("invalid_metadata_format");
     }
   }
+};
+
+/**
+ * Slack truncates a message's text past 40,000 characters and says so with a
+ * warning; the message is still posted. Returns the text to keep and the warning.
+ */
+const truncated = (text: string | undefined): { text: string | undefined; warning: string | undefined } => {
+  const max = BLOCK_KIT_LIMITS.messageText.max;
+  if (text === undefined || [...text].length <= max) return { text, warning: undefined };
+  return { text: [...text].slice(0, max).join(""), warning: "message_truncated" };
+};
+
+const checkViewArgument = (view: unknown): void => {
+  const problems = checkView(view);
+  if (problems.length > 0) throw new SlackError("invalid_arguments", problems);
 };
 
 /** Start the fake on an ephemeral port. */
@@ -235,7 +218,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   let calls: FakeSlackCall[] = [];
   const messages: FakeSlackMessage[] = [];
   let responses: { id: string; body: Record<string, unknown> }[] = [];
-  const usedTriggers = new Set<string>();
+  const views = new Map<string, { id: string; hash: string }>();
+  const scopes = new Set(options.scopes ?? manifestBotScopes());
+  let rateLimits: { method: string; retryAfterS: number }[] = [];
   let faults: { method: string; error: string }[] = [];
   let waiters: { match: (call: FakeSlackCall) => boolean; resolve: (call: FakeSlackCall) => void }[] = [];
   let tsCounter = 0;
@@ -305,24 +290,37 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const methods: Record<string, (args: Record<string, unknown>) => Record<string, unknown>> = {
     "auth.test": () => ({ url: "https://fake.slack.test/", team: "Fake", user: "research-log", team_id: "T1", user_id: botUserId, bot_id: botId }),
     "views.open": (args) => {
-      const trigger = str(args.trigger_id);
-      if (trigger === undefined || trigger === "") throw new SlackError("invalid_arguments");
-      if (usedTriggers.has(trigger)) throw new SlackError("expired_trigger_id");
-      checkView(args.view);
-      usedTriggers.add(trigger);
+      checkViewArgument(args.view);
+      const refused = takeTrigger(str(args.trigger_id) ?? "");
+      if (refused !== undefined) throw new SlackError(refused);
       viewCounter += 1;
-      return { view: { ...(args.view as object), id: `V${String(viewCounter).padStart(8, "0")}`, hash: `hash-${viewCounter}` } };
+      const view = { ...(args.view as object), id: `V${String(viewCounter).padStart(8, "0")}`, hash: `hash-${viewCounter}` };
+      views.set(view.id, view);
+      return { view };
+    },
+    "views.update": (args) => {
+      checkViewArgument(args.view);
+      const id = str(args.view_id);
+      const current = id === undefined ? undefined : views.get(id);
+      if (current === undefined) throw new SlackError("not_found");
+      const hash = str(args.hash);
+      if (hash !== undefined && hash !== current.hash) throw new SlackError("hash_conflict");
+      viewCounter += 1;
+      const view = { ...(args.view as object), id: current.id, hash: `hash-${viewCounter}` };
+      views.set(view.id, view);
+      return { view };
     },
     "chat.postMessage": (args) => {
       const channel = requireMember(str(args.channel));
       checkMessage(args);
       const threadTs = str(args.thread_ts);
       if (threadTs !== undefined && findMessage(channel, threadTs) === undefined) throw new SlackError("thread_not_found");
+      const { text, warning } = truncated(str(args.text));
       const message: FakeSlackMessage = {
         channel,
         ts: nextTs(),
         thread_ts: threadTs,
-        text: str(args.text),
+        text,
         blocks: args.blocks as unknown[] | undefined,
         metadata: args.metadata as FakeSlackMessage["metadata"],
         user: botUserId,
@@ -331,7 +329,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         edited: false,
       };
       messages.push(message);
-      return { channel: /^[UW]/.test(channel) ? `D${channel}` : channel, ts: message.ts, message: render(message, true) };
+      return {
+        channel: /^[UW]/.test(channel) ? `D${channel}` : channel,
+        ts: message.ts,
+        message: render(message, true),
+        ...(warning === undefined ? {} : { warning, response_metadata: { warnings: [warning] } }),
+      };
     },
     "chat.update": (args) => {
       const channel = requireMember(str(args.channel));
@@ -339,11 +342,18 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       if (message === undefined) throw new SlackError("message_not_found");
       if (message.user !== botUserId) throw new SlackError("cant_update_message");
       checkMessage(args);
-      message.text = str(args.text);
+      const { text, warning } = truncated(str(args.text));
+      message.text = text;
       if (args.blocks !== undefined) message.blocks = args.blocks as unknown[];
       if (args.metadata !== undefined) message.metadata = args.metadata as FakeSlackMessage["metadata"];
       message.edited = true;
-      return { channel, ts: message.ts, text: message.text };
+      return {
+        channel,
+        ts: message.ts,
+        text: message.text,
+        message: render(message, false),
+        ...(warning === undefined ? {} : { warning, response_metadata: { warnings: [warning] } }),
+      };
     },
     "chat.postEphemeral": (args) => {
       const channel = requireMember(str(args.channel));
@@ -408,7 +418,15 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       res.end(JSON.stringify(body));
     };
     if (req.method === "POST" && url.pathname.startsWith("/response/")) {
-      responses.push({ id: url.pathname.slice("/response/".length), body: parseArgs(req.headers["content-type"] ?? "application/json", raw) });
+      const body = parseArgs(req.headers["content-type"] ?? "application/json", raw);
+      const problems = body.blocks === undefined ? [] : checkMessageBlocks(body.blocks);
+      if (problems.length > 0) {
+        // Response URLs answer a bad message with 400 and the reason as text.
+        res.writeHead(400, { "content-type": "text/plain" });
+        res.end(`invalid_blocks\n${problems.join("\n")}`);
+        return;
+      }
+      responses.push({ id: url.pathname.slice("/response/".length), body });
       send(200, { ok: true });
       return;
     }
@@ -424,6 +442,16 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? str(args.token);
     delete args.token;
     const fault = faults.findIndex((f) => f.method === method);
+    const limited = rateLimits.findIndex((r) => r.method === method);
+    if (limited >= 0 && bearer !== undefined) {
+      // Slack's rate limits: HTTP 429, Retry-After in seconds, and the call is not made.
+      const [limit] = rateLimits.splice(limited, 1);
+      const call: FakeSlackCall = { method, args, response: { ok: false, error: "ratelimited" }, at };
+      calls.push(call);
+      res.writeHead(429, { "content-type": "application/json; charset=utf-8", "retry-after": String(limit?.retryAfterS ?? 1) });
+      res.end(JSON.stringify(call.response));
+      return;
+    }
     try {
       if (bearer === undefined) throw new SlackError("not_authed");
       if (method === "apps.connections.open") {
@@ -438,10 +466,15 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       }
       const implementation = methods[method];
       if (implementation === undefined) throw new SlackError("unknown_method");
+      const needed = method === "apps.connections.open" ? undefined : scopeFor(method, str(args.channel));
+      if (needed !== undefined && !scopes.has(needed)) throw new SlackError("missing_scope", [], { needed, provided: [...scopes].join(",") });
+      const expected = methodArguments(method);
+      const missing = expected?.required.filter((name) => args[name] === undefined || args[name] === "") ?? [];
+      if (missing.length > 0) throw new SlackError("invalid_arguments", missing.map((name) => `[ERROR] missing required field: ${name}`));
       response = { ok: true, ...implementation(args) };
     } catch (error) {
       if (!(error instanceof SlackError)) throw error;
-      response = { ok: false, error: error.error };
+      response = { ok: false, error: error.error, ...error.extra, ...(error.messages.length === 0 ? {} : { response_metadata: { messages: error.messages } }) };
     }
     const call: FakeSlackCall = { method, args, response, at };
     calls.push(call);
@@ -580,6 +613,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     failNext(method, error, times = 1) {
       for (let i = 0; i < times; i++) faults.push({ method, error });
     },
+    rateLimit(method, retryAfterS, times = 1) {
+      for (let i = 0; i < times; i++) rateLimits.push({ method, retryAfterS });
+    },
     setMember(channel, member) {
       const state = channelState(channel);
       if (state !== undefined) state.member = member;
@@ -612,6 +648,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       calls = [];
       responses = [];
       faults = [];
+      rateLimits = [];
     },
     socketMode,
     close: () =>

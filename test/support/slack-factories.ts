@@ -3,9 +3,10 @@
  * signing (`v0=` HMAC-SHA256 of `v0:<timestamp>:<body>`). Commands and
  * interactivity are form-encoded; events are JSON.
  */
-import { createHmac, randomUUID } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { FINDING_ACTION_ID, FINDING_BLOCK_IDS } from "../../src/slack/build-finding-modal.js";
 import type { ViewStateValues } from "../../src/slack/view-to-input.js";
+import { issueTrigger } from "./slack-triggers.js";
 
 export const FORM = "application/x-www-form-urlencoded";
 export const JSON_TYPE = "application/json";
@@ -13,8 +14,8 @@ export const JSON_TYPE = "application/json";
 let counter = 0;
 const next = (): number => (counter += 1);
 
-/** A trigger id no view has used yet. */
-export const triggerId = (): string => `${next()}.1.${randomUUID().slice(0, 8)}`;
+/** A trigger id Slack issues with an interaction: the fake Slack takes it once, within 3 s. */
+export const triggerId = (): string => issueTrigger();
 
 export interface SlashCommandFields {
   command: string;
