@@ -86,6 +86,22 @@ describe("delivery", () => {
   });
 });
 
+describe("Slack's rate limits", () => {
+  it("waits out 429s with the client's real retry settings: the finding lands once, announced once", async () => {
+    h = await startHarness({ slackRetries: true });
+    h.slack.rateLimit("chat.postMessage", 1, 2);
+    const response = await h.send(viewSubmissionBody());
+    expect(response.status).toBe(200);
+    await h.slack.waitFor((s) => s.messages.some((m) => m.metadata?.event_type === "research_log_entry"), 15_000);
+    await settle(h, 300);
+    const limited = h.slack.callsTo("chat.postMessage").filter((c) => c.response.error === "ratelimited");
+    expect(limited).toHaveLength(2);
+    expect(logCommits(h)).toHaveLength(1);
+    expect(h.slack.messages.filter((m) => m.metadata?.event_type === "research_log_entry")).toHaveLength(1);
+    expect(h.log()?.match(/^## /gm)).toHaveLength(1);
+  });
+});
+
 describe("bodies that are JSON but not an object", () => {
   it.each([
     ["a form payload of null", "payload=null"],

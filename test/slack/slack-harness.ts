@@ -58,6 +58,8 @@ export interface HarnessOptions {
   clock?: Clock;
   retries?: number;
   maxAttempts?: number;
+  /** The Slack client's real retry settings (it waits out a 429's Retry-After); by default it does not retry. */
+  slackRetries?: boolean;
 }
 
 /** A Bolt logger that keeps errors for assertions and prints nothing. */
@@ -111,7 +113,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       clock,
       logger: quietLogger(errors),
       identity: { botId: slack.botId, botUserId: slack.botUserId },
-      clientOptions: { retryConfig: { retries: 0 } },
+      clientOptions: options.slackRetries === true ? {} : { retryConfig: { retries: 0 } },
     });
   let bot = makeBot();
   await bot.start();
