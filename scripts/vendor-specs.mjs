@@ -18,6 +18,7 @@ const out = resolve(root, "test/vendor");
 /** Discord REST operations the bot makes (discord.js routes), by path template and method. */
 const DISCORD_OPERATIONS = {
   "/gateway/bot": ["get"],
+  "/applications/@me": ["get"],
   "/users/@me": ["get"],
   "/users/{user_id}": ["get"],
   "/applications/{application_id}/commands": ["put"],
@@ -30,8 +31,8 @@ const DISCORD_OPERATIONS = {
   "/channels/{channel_id}/messages/{message_id}": ["get", "patch"],
   "/channels/{channel_id}/messages/{message_id}/threads": ["post"],
 };
-/** Responses the fake answers with and checks against the spec. */
-const DISCORD_RESPONSES = { "/interactions/{interaction_id}/{interaction_token}/callback": ["200"] };
+/** Responses the fake answers with and checks against the spec: every operation's JSON success responses. */
+const isSuccess = (status) => /^2\d\d$/.test(status);
 const DISCORD_EXTRA_SCHEMAS = ["ErrorResponse", "RatelimitedResponse"];
 
 /** Slack Web API methods the bot calls (apps.connections.open is newer than the spec: see block-kit-limits.ts). */
@@ -77,7 +78,7 @@ function trimDiscord() {
       if (op === undefined) throw new Error(`Discord spec has no ${method.toUpperCase()} ${path}`);
       const json = op.requestBody?.content?.["application/json"];
       const responses = {};
-      for (const status of DISCORD_RESPONSES[path] ?? []) {
+      for (const status of Object.keys(op.responses ?? {}).filter(isSuccess)) {
         const schema = op.responses?.[status]?.content?.["application/json"]?.schema;
         if (schema !== undefined) responses[status] = { description: op.responses[status].description, content: { "application/json": { schema } } };
       }

@@ -11,6 +11,7 @@ import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
+import { checkRequest, checkResponse, invalidFormBody, operationOf } from "./discord-validator.js";
 
 /** The part of the `ws` package (a discord.js dependency, without bundled types) the fake uses. */
 interface WsSocket {
@@ -96,8 +97,14 @@ export interface FakeDiscord {
   addUserMessage(content: string, user?: FakeDiscordUser, channelId?: string): FakeDiscordMessage;
   /** Adds or removes a reaction as a person would: the message changes, then the gateway event is sent. */
   react(message: FakeDiscordMessage, emoji: string, userId: string, add?: boolean): void;
-  /** Sends a gateway dispatch to every identified connection. */
+  /** Sends a gateway dispatch to every identified connection; an INTERACTION_CREATE's token becomes one the REST API knows. */
   dispatch(type: string, data: unknown): void;
+  /**
+   * The next `times` requests matching `method` and `path` are answered 429,
+   * as Discord's rate limits are: `{ message, retry_after, global }`,
+   * `Retry-After` and `X-RateLimit-*` headers.
+   */
+  rateLimit(method: string, path: RegExp, retryAfterS: number, options?: { global?: boolean; times?: number }): void;
   answer(interactionId: string): InteractionAnswer;
   /** Resolves when `predicate` holds (polled), or rejects after `timeoutMs`. */
   waitFor(predicate: (fake: FakeDiscord) => boolean, timeoutMs?: number): Promise<void>;
@@ -118,7 +125,18 @@ export const nextId = (): string => (snowflake += 1n).toString();
 
 const API_PREFIX = "/api/v10";
 
-export async function startFakeDiscord(options: { token?: string } = {}): Promise<FakeDiscord> {
+/** How long an interaction can be answered, and how long its token takes follow-ups. */
+export const INTERACTION_ANSWER_MS = 3000;
+export const INTERACTION_TOKEN_MS = 15 * 60 * 1000;
+
+export interface FakeDiscordOptions {
+  token?: string;
+  /** The fake's clock, in ms (default Date.now): interaction tokens expire by it. */
+  now?: () => number;
+}
+
+export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+  const now = options.now ?? Date.now;
   const token = options.token ?? "discord-test-token";
   const applicationId = "1100000000000000001";
   const guildId = "1100000000000000002";
@@ -129,16 +147,33 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
   const messages: FakeDiscordMessage[] = [];
   const requests: RecordedDiscordRequest[] = [];
   const answers = new Map<string, InteractionAnswer>();
-  /** interaction token → interaction id */
-  const tokens = new Map<string, string>();
+  /** Interactions the gateway dispatched: token → id, type and when. */
+  const interactions = new Map<string, { id: string; type: number; at: number }>();
+  const rateLimits: { method: string; path: RegExp; retryAfterS: number; global: boolean }[] = [];
   const sockets = new Set<WsSocket>();
   let seq = 0;
 
-  const userJson = (u: FakeDiscordUser) => ({ id: u.id, username: u.username, global_name: u.global_name ?? null, discriminator: "0", avatar: null, bot: u.bot ?? false });
+  const userJson = (u: FakeDiscordUser) => ({
+    id: u.id,
+    username: u.username,
+    global_name: u.global_name ?? null,
+    discriminator: "0",
+    avatar: null,
+    bot: u.bot ?? false,
+    public_flags: 0,
+    flags: 0,
+    primary_guild: null,
+  });
+  /** An embed as Discord answers it: `type: "rich"`, every field's `inline` said. */
+  const embedJson = (embed: Record<string, unknown>): Record<string, unknown> => ({
+    type: "rich",
+    ...embed,
+    ...(Array.isArray(embed.fields) ? { fields: (embed.fields as Record<string, unknown>[]).map((f) => ({ inline: false, ...f })) } : {}),
+  });
   const channelJson = (c: FakeChannel) =>
     c.type === 11
-      ? { ...c, owner_id: applicationId, message_count: 0, member_count: 1, rate_limit_per_user: 0, flags: 0, thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false } }
-      : { ...c, position: 0, permission_overwrites: [], nsfw: false, topic: null, last_message_id: null, rate_limit_per_user: 0, parent_id: null };
+      ? { ...c, owner_id: applicationId, message_count: 0, member_count: 1, total_message_sent: 0, rate_limit_per_user: 0, flags: 0, thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false } }
+      : { ...c, position: 0, flags: 0, permission_overwrites: [], nsfw: false, topic: null, last_message_id: null, rate_limit_per_user: 0, parent_id: null };
   const messageJson = (m: FakeDiscordMessage): Record<string, unknown> => {
     const thread = m.thread === undefined ? undefined : channels.get(m.thread);
     return {
@@ -147,7 +182,7 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
       guild_id: m.guild_id,
       author: userJson(m.author),
       content: m.content,
-      embeds: m.embeds,
+      embeds: m.embeds.map(embedJson),
       timestamp: m.timestamp,
       edited_timestamp: m.edited_timestamp,
       tts: false,
@@ -227,6 +262,10 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
     if (ws.readyState === 1) ws.send(JSON.stringify(payload));
   };
   const dispatch = (type: string, data: unknown) => {
+    if (type === "INTERACTION_CREATE") {
+      const interaction = data as { id: string; token: string; type: number };
+      if (!interactions.has(interaction.token)) interactions.set(interaction.token, { id: interaction.id, type: interaction.type, at: now() });
+    }
     for (const ws of identified) {
       seq += 1;
       send(ws, { op: 0, t: type, s: seq, d: data });
@@ -241,6 +280,28 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
     return JSON.parse(text) as unknown;
   };
 
+  /** A message an interaction's webhook made (ephemeral until the body says otherwise). */
+  const webhookMessage = (): Record<string, unknown> => ({
+    id: nextId(),
+    channel_id: channelId,
+    author: userJson(botUser),
+    content: "",
+    embeds: [],
+    timestamp: new Date().toISOString(),
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: [],
+    mention_roles: [],
+    attachments: [],
+    components: [],
+    pinned: false,
+    type: 20,
+    flags: 64,
+    webhook_id: applicationId,
+    application_id: applicationId,
+  });
+
   const answerOf = (id: string): InteractionAnswer => {
     let answer = answers.get(id);
     if (answer === undefined) {
@@ -250,42 +311,112 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
     return answer;
   };
 
-  const route = (method: string, path: string, body: Record<string, unknown>): [number, unknown] => {
+  const route = (method: string, path: string, body: Record<string, unknown>, query: URLSearchParams): [number, unknown] => {
     let m: RegExpExecArray | null;
     if (method === "GET" && path === "/gateway/bot") {
       return [200, { url: `ws://127.0.0.1:${port}`, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } }];
     }
-    if (method === "GET" && path === "/users/@me") return [200, userJson(botUser)];
+    if (method === "GET" && path === "/users/@me") return [200, { ...userJson(botUser), mfa_enabled: false, locale: "en-US" }];
     // Get Current Application: the application object, with its bot user.
-    if (method === "GET" && path === "/applications/@me") return [200, { id: applicationId, name: botUser.username, description: "", bot_public: false, bot_require_code_grant: false, verify_key: "0".repeat(64), flags: 0, bot: userJson(botUser) }];
+    if (method === "GET" && path === "/applications/@me") {
+      return [
+        200,
+        {
+          id: applicationId,
+          name: botUser.username,
+          icon: null,
+          description: "",
+          type: null,
+          bot_public: false,
+          bot_require_code_grant: false,
+          verify_key: "0".repeat(64),
+          flags: 0,
+          flags_new: "0",
+          redirect_uris: [],
+          interactions_endpoint_url: null,
+          role_connections_verification_url: null,
+          owner: userJson({ id: "1100000000000000009", username: "owner" }),
+          approximate_guild_count: 1,
+          approximate_user_install_count: 0,
+          approximate_user_authorization_count: 0,
+          explicit_content_filter: 0,
+          team: null,
+          eligible_oauth2_scopes: [],
+          bot: userJson(botUser),
+        },
+      ];
+    }
     if (method === "GET" && (m = /^\/users\/(\d+)$/.exec(path))) {
       const user = users.get(m[1] ?? "");
       return user === undefined ? [404, { message: "Unknown User", code: 10013 }] : [200, userJson(user)];
     }
     if (method === "PUT" && (m = /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/.exec(path))) {
       const list = Array.isArray(body) ? (body as Record<string, unknown>[]) : [];
-      return [200, list.map((c) => ({ id: nextId(), application_id: applicationId, version: nextId(), default_member_permissions: null, type: 1, description: "", ...c, ...(m?.[2] === undefined ? {} : { guild_id: m[2] }) }))];
+      return [
+        200,
+        list.map((c) => ({
+          id: nextId(),
+          application_id: applicationId,
+          version: nextId(),
+          default_member_permissions: null,
+          type: 1,
+          description: "",
+          ...c,
+          ...(m?.[2] === undefined ? {} : { guild_id: m[2] }),
+        })),
+      ];
     }
     if (method === "POST" && (m = /^\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(path))) {
-      const answer = answerOf(m[1] ?? "");
+      // Only an interaction the gateway dispatched, with its own token, answered within 3 s, once.
+      const interaction = interactions.get(m[2] ?? "");
+      if (interaction === undefined || interaction.id !== m[1] || now() - interaction.at > INTERACTION_ANSWER_MS) {
+        return [404, { message: "Unknown interaction", code: 10062 }];
+      }
+      const answer = answerOf(interaction.id);
       if (answer.callback !== undefined) return [400, { message: "Interaction has already been acknowledged.", code: 40060 }];
-      tokens.set(m[2] ?? "", m[1] ?? "");
       answer.callback = body as InteractionAnswer["callback"];
-      if (answer.callback?.type === 4) answer.original = answer.callback.data;
-      return [204, undefined];
+      const type = answer.callback?.type;
+      let message: Record<string, unknown> | undefined;
+      if (type === 4) {
+        answer.original = answer.callback?.data;
+        const { allowed_mentions: _mentions, ...shown } = answer.original ?? {};
+        message = { ...webhookMessage(), ...shown };
+      }
+      if (query.get("with_response") !== "true") return [204, undefined];
+      const ephemeral = ((answer.callback?.data?.flags as number | undefined) ?? 0) & 64;
+      return [
+        200,
+        {
+          interaction: {
+            id: interaction.id,
+            type: interaction.type,
+            ...(type === 4 || type === 5 ? { response_message_loading: type === 5, response_message_ephemeral: ephemeral !== 0 } : {}),
+            ...(message === undefined ? {} : { response_message_id: message.id }),
+          },
+          ...(message === undefined ? {} : { resource: { type: 4, message } }),
+        },
+      ];
     }
     if ((m = /^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/(@original|\d+))?$/.exec(path))) {
-      const id = tokens.get(m[2] ?? "");
-      if (id === undefined) return [404, { message: "Unknown Webhook", code: 10015 }];
-      const answer = answerOf(id);
-      const reply = { id: nextId(), channel_id: channelId, author: userJson(botUser), content: "", embeds: [], timestamp: new Date().toISOString(), edited_timestamp: null, tts: false, mention_everyone: false, mentions: [], mention_roles: [], attachments: [], components: [], pinned: false, type: 0, flags: 64 };
+      // An interaction's token takes follow-ups for 15 minutes, once the interaction is answered.
+      const interaction = interactions.get(m[2] ?? "");
+      const answered = interaction === undefined ? undefined : answers.get(interaction.id)?.callback;
+      if (interaction === undefined || m[1] !== applicationId || answered === undefined || now() - interaction.at > INTERACTION_TOKEN_MS) {
+        return [404, { message: "Unknown Webhook", code: 10015 }];
+      }
+      const answer = answerOf(interaction.id);
+      const reply = webhookMessage();
+      const asMessage = (sent: Record<string, unknown>): Record<string, unknown> => {
+        const { allowed_mentions: _mentions, ...shown } = sent;
+        return { ...reply, ...shown, ...(Array.isArray(sent.embeds) ? { embeds: (sent.embeds as Record<string, unknown>[]).map(embedJson) } : {}) };
+      };
       if (method === "PATCH" && m[3] === "@original") {
         answer.original = { ...answer.original, ...body };
-        return [200, { ...reply, ...answer.original }];
+        return [200, asMessage(answer.original)];
       }
       if (method === "POST" && m[3] === undefined) {
         answer.followUps.push(body);
-        return [200, { ...reply, ...body }];
+        return [200, asMessage(body)];
       }
     }
     if (method === "GET" && (m = /^\/channels\/(\d+)$/.exec(path))) {
@@ -319,6 +450,15 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
     return [404, { message: `fake Discord has no route ${method} ${path}`, code: 0 }];
   };
 
+  /** Discord's rate-limit headers, sent with every answer: a roomy bucket per route, unless `remaining` says otherwise. */
+  const rateLimitHeaders = (bucket: string, remaining = 4, resetAfterS = 1): Record<string, string> => ({
+    "x-ratelimit-limit": "5",
+    "x-ratelimit-remaining": String(remaining),
+    "x-ratelimit-reset": ((now() + resetAfterS * 1000) / 1000).toFixed(3),
+    "x-ratelimit-reset-after": resetAfterS.toFixed(3),
+    "x-ratelimit-bucket": Buffer.from(bucket).toString("hex").slice(0, 32),
+  });
+
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const url = new URL(req.url ?? "/", "http://127.0.0.1");
@@ -327,20 +467,40 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
       const pathname = decodeURIComponent(url.pathname);
       const path = pathname.startsWith(API_PREFIX) ? pathname.slice(API_PREFIX.length) : pathname;
       const isInteraction = /^\/(interactions|webhooks)\//.test(path);
+      const template = operationOf(method, path);
+      const bucket = `${method} ${template ?? path}`;
       let status: number;
       let answer: unknown;
+      let headers: Record<string, string> = rateLimitHeaders(bucket);
+      const limited = rateLimits.findIndex((r) => r.method === method && r.path.test(path));
       if (!isInteraction && req.headers.authorization !== `Bot ${token}`) {
         [status, answer] = [401, { message: "401: Unauthorized", code: 0 }];
+      } else if (limited >= 0) {
+        const [limit] = rateLimits.splice(limited, 1);
+        const retryAfter = limit?.retryAfterS ?? 1;
+        [status, answer] = [429, { message: "You are being rate limited.", retry_after: retryAfter, global: limit?.global ?? false }];
+        headers = {
+          ...rateLimitHeaders(bucket, 0, retryAfter),
+          "retry-after": String(Math.ceil(retryAfter)),
+          "x-ratelimit-scope": limit?.global === true ? "global" : "user",
+          ...(limit?.global === true ? { "x-ratelimit-global": "true" } : {}),
+        };
       } else {
-        [status, answer] = route(method, path, (body ?? {}) as Record<string, unknown>);
+        const problems = template !== undefined && body !== undefined ? checkRequest(method, path, body) : [];
+        [status, answer] = problems.length > 0 ? [400, invalidFormBody(problems)] : route(method, path, (body ?? {}) as Record<string, unknown>, url.searchParams);
+        const outOfSpec = status < 300 ? checkResponse(method, path, status, answer) : [];
+        if (outOfSpec.length > 0) {
+          // The fake itself broke the spec: fail loudly, so that it gets fixed.
+          [status, answer] = [500, { message: `fake Discord answered ${method} ${path} out of spec`, problems: outOfSpec }];
+        }
       }
       requests.push({ method, path, query: Object.fromEntries(url.searchParams), body, status });
       if (status === 204 || answer === undefined) {
-        res.writeHead(status);
+        res.writeHead(status, headers);
         res.end();
         return;
       }
-      res.writeHead(status, { "content-type": "application/json" });
+      res.writeHead(status, { ...headers, "content-type": "application/json" });
       res.end(JSON.stringify(answer));
     })();
   });
@@ -433,6 +593,9 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
       }
     },
     dispatch,
+    rateLimit(method, path, retryAfterS, limitOptions = {}) {
+      for (let i = 0; i < (limitOptions.times ?? 1); i++) rateLimits.push({ method, path, retryAfterS, global: limitOptions.global ?? false });
+    },
     answer: answerOf,
     async waitFor(predicate, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;
