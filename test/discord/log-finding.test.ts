@@ -80,6 +80,18 @@ describe("Discord: commands and /log-finding", () => {
     expect(h.errors).toEqual([]);
   });
 
+  it("waits out 429s with discord.js's real REST settings: the finding lands once, announced once", async () => {
+    h = await startDiscordHarness();
+    h.discord.rateLimit("POST", /^\/channels\/\d+\/messages$/, 1, { times: 2 });
+    await h.logFinding(AMP_VALUES);
+    await h.discord.waitFor((d) => d.messages.some((m) => /research-log:entry:/.test(JSON.stringify(m.embeds))), 15_000);
+    await settle(h, undefined, 300);
+    expect(h.discord.requestsTo("POST", /^\/channels\/\d+\/messages$/).filter((r) => r.status === 429)).toHaveLength(2);
+    expect(logCommits(h)).toHaveLength(1);
+    expect(h.discord.messages.filter((m) => /research-log:entry:/.test(JSON.stringify(m.embeds)))).toHaveLength(1);
+    expect(h.log()?.match(/^## /gm)).toHaveLength(1);
+  });
+
   it("answers invalid input with an ephemeral list of each field's error and what was typed, committing nothing", async () => {
     h = await startDiscordHarness();
     const { submitId } = await h.logFinding({ title: "", finding: "Something odd with @everyone", impact: " " });

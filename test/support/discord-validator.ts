@@ -14,14 +14,12 @@ import type { ErrorObject, ValidateFunction } from "ajv";
 
 const MESSAGE_LIMITS = "https://discord.com/developers/docs/resources/message#create-message-jsonform-params";
 const EMBED_LIMITS = "https://discord.com/developers/docs/resources/message#embed-object-embed-limits";
-const THREAD = "https://discord.com/developers/docs/resources/channel#start-thread-from-message-json-params";
 const MODAL = "https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-response-object-modal";
 
 /** Limits from Discord's docs that the spec leaves out or states otherwise. */
 export const DISCORD_LIMITS = {
   content: { max: 2000, docs: MESSAGE_LIMITS },
   embedsTotal: { max: 6000, docs: EMBED_LIMITS },
-  threadName: { max: 100, docs: THREAD },
   modalComponents: { max: 5, docs: MODAL },
 } as const;
 
@@ -157,9 +155,6 @@ export function checkRequest(method: string, path: string, body: unknown): Disco
   const json = (typeof body === "object" && body !== null ? body : {}) as Json;
   const key = `${method} ${template}`;
   if (MESSAGE_BODIES.has(key)) problems.push(...messageLimits(json));
-  if (key === "POST /channels/{channel_id}/messages/{message_id}/threads" && length(json.name) > DISCORD_LIMITS.threadName.max) {
-    problems.push({ at: "name", code: "BASE_TYPE_BAD_LENGTH", message: `Must be between 1 and ${DISCORD_LIMITS.threadName.max} in length.` });
-  }
   if (key === "POST /interactions/{interaction_id}/{interaction_token}/callback") {
     const data = (json.data ?? {}) as Json;
     if (json.type === 9 && Array.isArray(data.components) && data.components.length > DISCORD_LIMITS.modalComponents.max) {
