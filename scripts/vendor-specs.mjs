@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /* global process, console */
 /**
- * Regenerates test/vendor/{discord,slack}/ from the platforms' published specs
- * (by default ../shared/specs and ../shared/slack beside this checkout), keeping
+ * Regenerates test/vendor/{discord,slack,github}/ from the platforms' published specs
+ * (by default ../shared/specs and ../shared/slack beside this checkout; GitHub's
+ * from the installed @octokit/openapi), keeping
  * only what the strict fakes validate: the operations the bots call and the
  * schemas those reach. Run: node scripts/vendor-specs.mjs [SPECS_DIR] [SLACK_SCHEMAS_DIR]
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -139,6 +140,73 @@ function trimSlack() {
   return { methods: SLACK_METHODS.length };
 }
 
+/** GitHub REST operations the store makes (Octokit routes), from @octokit/openapi's description of api.github.com. */
+const GITHUB_OPERATIONS = {
+  "/app/installations/{installation_id}/access_tokens": ["post"],
+  "/repos/{owner}/{repo}": ["get"],
+  "/repos/{owner}/{repo}/installation": ["get"],
+  "/repos/{owner}/{repo}/contents/{path}": ["get", "put"],
+  "/repos/{owner}/{repo}/git/ref/{ref}": ["get"],
+  "/repos/{owner}/{repo}/git/refs": ["post"],
+  "/repos/{owner}/{repo}/git/refs/{ref}": ["delete"],
+  "/repos/{owner}/{repo}/pulls": ["post"],
+};
+
+function trimGitHub() {
+  const packageDir = resolve(root, "node_modules/@octokit/openapi");
+  const { version } = readJson(resolve(packageDir, "package.json"));
+  const spec = readJson(resolve(packageDir, "generated/api.github.com.json"));
+  const paths = {};
+  for (const [path, methods] of Object.entries(GITHUB_OPERATIONS)) {
+    const item = spec.paths[path];
+    if (item === undefined) throw new Error(`GitHub description has no path ${path}`);
+    const kept = {};
+    for (const method of methods) {
+      const op = item[method];
+      if (op === undefined) throw new Error(`GitHub description has no ${method.toUpperCase()} ${path}`);
+      // Success responses, every media type, with their examples (the fake builds its answers on them).
+      const responses = {};
+      for (const [status, response] of Object.entries(op.responses ?? {})) {
+        if (!/^2\d\d$/.test(status) || response.content === undefined) continue;
+        responses[status] = { description: response.description, content: response.content };
+      }
+      const json = op.requestBody?.content?.["application/json"];
+      kept[method] = {
+        operationId: op.operationId,
+        ...(json === undefined ? {} : { requestBody: { content: { "application/json": { schema: json.schema } }, required: op.requestBody.required ?? false } }),
+        ...(Object.keys(responses).length === 0 ? {} : { responses }),
+      };
+    }
+    paths[path] = kept;
+  }
+  const components = {};
+  const queue = [...refsIn(paths)];
+  const seen = new Set();
+  while (queue.length > 0) {
+    const ref = queue.pop();
+    if (seen.has(ref)) continue;
+    seen.add(ref);
+    const [, , kind, name] = ref.split("/");
+    const value = spec.components[kind]?.[name];
+    if (value === undefined) throw new Error(`GitHub description has no ${ref}`);
+    (components[kind] ??= {})[name] = value;
+    queue.push(...refsIn(value));
+  }
+  for (const kind of Object.keys(components)) components[kind] = Object.fromEntries(Object.entries(components[kind]).sort(([a], [b]) => a.localeCompare(b)));
+  mkdirSync(resolve(out, "github"), { recursive: true });
+  write(resolve(out, "github/rest.trimmed.json"), {
+    openapi: spec.openapi,
+    info: { ...spec.info, "x-octokit-openapi": version, "x-trimmed": "Only the operations and components research-log's tests use; regenerate with scripts/vendor-specs.mjs." },
+    paths,
+    components,
+  });
+  copyFileSync(resolve(packageDir, "LICENSE"), resolve(out, "github/LICENSE"));
+  return { operations: Object.values(GITHUB_OPERATIONS).flat().length, schemas: Object.keys(components.schemas ?? {}).length, version };
+}
+
 const discord = trimDiscord();
 const slack = trimSlack();
-console.log(`test/vendor: Discord ${discord.operations} operations, ${discord.schemas} schemas; Slack ${slack.methods} methods, 2 manifest schemas`);
+const github = trimGitHub();
+console.log(
+  `test/vendor: Discord ${discord.operations} operations, ${discord.schemas} schemas; Slack ${slack.methods} methods, 2 manifest schemas; GitHub ${github.operations} operations, ${github.schemas} schemas (@octokit/openapi ${github.version})`,
+);

@@ -10,7 +10,9 @@
  */
 import { readFileSync } from "node:fs";
 import { Ajv2020 } from "ajv/dist/2020.js";
-import type { ErrorObject, ValidateFunction } from "ajv";
+import type { ErrorObject } from "ajv";
+import { errorPath, OpenApiOperations, preciseErrors } from "./openapi-operations.js";
+import type { OpenApiDocument } from "./openapi-operations.js";
 
 const MESSAGE_LIMITS = "https://discord.com/developers/docs/resources/message#create-message-jsonform-params";
 const EMBED_LIMITS = "https://discord.com/developers/docs/resources/message#embed-object-embed-limits";
@@ -25,50 +27,16 @@ export const DISCORD_LIMITS = {
 
 type Json = Record<string, unknown>;
 
-const spec = JSON.parse(readFileSync(new URL("../vendor/discord/openapi.trimmed.json", import.meta.url), "utf8")) as {
-  paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> }; responses?: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
-};
+const spec = JSON.parse(readFileSync(new URL("../vendor/discord/openapi.trimmed.json", import.meta.url), "utf8")) as OpenApiDocument;
 
 // The spec's `format`s (snowflake, int64, date-time, uri) are not checked: the patterns and types are.
 const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
 ajv.addSchema({ ...spec, $id: "discord" });
-
-const pointer = (...parts: string[]): string => parts.map((p) => p.replaceAll("~", "~0").replaceAll("/", "~1")).join("/");
-
-interface Operation {
-  template: string;
-  method: string;
-  match: RegExp;
-  params: number;
-}
-
-/** Every operation of the spec, the most specific path first (`/users/@me` before `/users/{user_id}`). */
-const operations: Operation[] = Object.entries(spec.paths)
-  .flatMap(([template, item]) =>
-    Object.keys(item)
-      .filter((method) => ["get", "put", "post", "patch", "delete"].includes(method))
-      .map((method) => ({
-        template,
-        method: method.toUpperCase(),
-        match: new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/g, "[^/]+")}$`),
-        params: (template.match(/\{/g) ?? []).length,
-      })),
-  )
-  .sort((a, b) => a.params - b.params);
-
-const compiled = new Map<string, ValidateFunction>();
-function validator(ref: string): ValidateFunction {
-  let validate = compiled.get(ref);
-  if (validate === undefined) {
-    validate = ajv.compile({ $ref: `discord#${ref}` });
-    compiled.set(ref, validate);
-  }
-  return validate;
-}
+const operations = new OpenApiOperations(ajv, spec, "discord");
 
 /** The spec's path template for a request, or undefined when the spec has no such operation. */
 export function operationOf(method: string, path: string): string | undefined {
-  return operations.find((op) => op.method === method && op.match.test(path))?.template;
+  return operations.templateOf(method, path);
 }
 
 /** One thing Discord would refuse: where in the body (`embeds.0.title`), and why in Discord's words. */
@@ -91,17 +59,13 @@ const CODES: Record<string, (error: ErrorObject) => [string, string]> = {
   minimum: (e) => ["NUMBER_TYPE_MIN", `int value should be greater than or equal to ${String(e.params.limit)}.`],
 };
 
-/** Ajv's errors as Discord's problems; union branches that failed are reported only when nothing more precise is. */
-function problemsOf(errors: readonly ErrorObject[] | null | undefined): DiscordProblem[] {
-  const precise = (errors ?? []).filter((e) => !["anyOf", "oneOf", "allOf", "if", "const"].includes(e.keyword));
-  const chosen = precise.length > 0 ? precise : [...(errors ?? [])];
+/** Ajv's errors as Discord's problems, one per place and code. */
+function problemsOf(errors: readonly ErrorObject[]): DiscordProblem[] {
   const seen = new Set<string>();
   const problems: DiscordProblem[] = [];
-  for (const error of chosen) {
-    const segments = error.instancePath.split("/").slice(1).map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~"));
-    if (error.keyword === "required") segments.push(String(error.params.missingProperty));
+  for (const error of preciseErrors(errors)) {
     const [code, message] = CODES[error.keyword]?.(error) ?? ["BASE_TYPE_INVALID", error.message ?? "Invalid value."];
-    const at = segments.join(".");
+    const at = errorPath(error);
     if (seen.has(`${at}:${code}`)) continue;
     seen.add(`${at}:${code}`);
     problems.push({ at, code, message });
@@ -144,14 +108,8 @@ const MESSAGE_BODIES = new Set([
 
 /** What Discord would refuse in a request's JSON body; an empty list when it is valid. Throws for an operation the spec lacks. */
 export function checkRequest(method: string, path: string, body: unknown): DiscordProblem[] {
+  const problems = problemsOf(operations.requestErrors(method, path, body) ?? []);
   const template = operationOf(method, path);
-  if (template === undefined) throw new Error(`the Discord spec has no ${method} ${path}`);
-  const operation = spec.paths[template]?.[method.toLowerCase()];
-  const problems: DiscordProblem[] = [];
-  if (operation?.requestBody?.content["application/json"] !== undefined) {
-    const validate = validator(`/paths/${pointer(template)}/${method.toLowerCase()}/requestBody/content/application~1json/schema`);
-    if (!validate(body)) problems.push(...problemsOf(validate.errors));
-  }
   const json = (typeof body === "object" && body !== null ? body : {}) as Json;
   const key = `${method} ${template}`;
   if (MESSAGE_BODIES.has(key)) problems.push(...messageLimits(json));
@@ -167,11 +125,7 @@ export function checkRequest(method: string, path: string, body: unknown): Disco
 
 /** Where a fake's answer breaks the spec's response schema for `status`; empty when it conforms or the spec has none. */
 export function checkResponse(method: string, path: string, status: number, body: unknown): DiscordProblem[] {
-  const template = operationOf(method, path);
-  const responses = template === undefined ? undefined : spec.paths[template]?.[method.toLowerCase()]?.responses;
-  if (template === undefined || responses?.[String(status)]?.content?.["application/json"] === undefined) return [];
-  const validate = validator(`/paths/${pointer(template)}/${method.toLowerCase()}/responses/${status}/content/application~1json/schema`);
-  return validate(body) ? [] : problemsOf(validate.errors);
+  return problemsOf(operations.responseErrors(method, path, status, body));
 }
 
 /** Discord's 400 for a body it refuses: `Invalid Form Body`, with the problems nested by where they are. */
