@@ -12,6 +12,7 @@ import type { KeyObject } from "node:crypto";
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { checkGitHubRequest, checkGitHubResponse, githubExample, githubOperationOf, invalidRequest } from "./github-validator.js";
 
 export interface FakeGitHubOptions {
   owner?: string;
@@ -187,17 +188,24 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const web = (suffix: string) => `${baseUrl}/${owner}/${repo}/${suffix}`;
   const notFound = () => new HttpAnswer(404, { message: "Not Found", documentation_url: DOCS, status: "404" });
 
-  const fileJson = (path: string, ref: string, sha: string, size: number) => ({
-    name: path.split("/").pop(),
-    path,
-    sha,
-    size,
-    url: `${baseUrl}/repos/${owner}/${repo}/contents/${path}?ref=${ref}`,
-    html_url: web(`blob/${ref}/${path}`),
-    git_url: `${baseUrl}/repos/${owner}/${repo}/git/blobs/${sha}`,
-    download_url: `${baseUrl}/raw/${owner}/${repo}/${ref}/${path}`,
-    type: "file",
-  });
+  const fileJson = (path: string, ref: string, sha: string, size: number) => {
+    const url = `${baseUrl}/repos/${owner}/${repo}/contents/${path}?ref=${ref}`;
+    const htmlUrl = web(`blob/${ref}/${path}`);
+    const gitUrl = `${baseUrl}/repos/${owner}/${repo}/git/blobs/${sha}`;
+    return {
+      name: path.split("/").pop(),
+      path,
+      sha,
+      size,
+      url,
+      html_url: htmlUrl,
+      git_url: gitUrl,
+      download_url: `${baseUrl}/raw/${owner}/${repo}/${ref}/${path}`,
+      type: "file",
+      _links: { self: url, git: gitUrl, html: htmlUrl },
+    };
+  };
+  const where = () => ({ baseUrl, owner, repo });
 
   const commitJson = (c: FakeCommit) => ({
     sha: c.sha,
@@ -234,6 +242,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       const issued = `ghs_${randomBytes(18).toString("hex")}`;
       installationTokens.add(issued);
       return new HttpAnswer(201, {
+        ...githubExample("installation-token", where()),
+        repositories: undefined,
         token: issued,
         expires_at: new Date(Date.now() + 3600_000).toISOString(),
         permissions: { contents: "write", pull_requests: "write", metadata: "read" },
@@ -246,24 +256,29 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const rest = m[3] ?? "";
 
     if (rest === "" && method === "GET") {
+      // The example's fork parents and organization are not this repository's; its language is out of date with the schema.
+      const { source: _source, parent: _parent, template_repository: _template, organization: _organization, ...example } = githubExample("full-repository-default-response", where());
       return new HttpAnswer(200, {
+        ...example,
+        language: null,
         id: 1,
         name: repo,
         full_name: `${owner}/${repo}`,
-        owner: { login: owner },
+        owner: { ...(example.owner as object), login: owner },
         private: true,
         default_branch: defaultBranch,
         html_url: web("").replace(/\/$/, ""),
         // What the caller may do; GitHub includes it for an authenticated user's token.
         ...(String(req.headers.authorization ?? "").includes(token)
           ? { permissions: { admin: false, maintain: false, push: !writesDenied, triage: true, pull: true } }
-          : {}),
+          : { permissions: undefined }),
       });
     }
 
     if (rest === "/installation" && method === "GET") {
       if (!app) return notFound();
-      return new HttpAnswer(200, { id: app.installationId, app_id: Number(app.id), account: { login: owner } });
+      const example = githubExample("installation", where());
+      return new HttpAnswer(200, { ...example, id: app.installationId, app_id: Number(app.id), account: { ...(example.account as object), login: owner } });
     }
 
     m = /^\/contents\/(.+)$/.exec(rest);
@@ -295,7 +310,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       }
       if (sha === undefined || bytes === undefined) return notFound();
       if (/application\/vnd\.github(\.v3)?\.raw/.test(String(req.headers.accept ?? ""))) {
-        return new HttpAnswer(200, bytes, { "content-type": "text/plain; charset=utf-8", etag: `"${sha}"` });
+        return new HttpAnswer(200, bytes, { "content-type": "application/vnd.github.raw; charset=utf-8", etag: `"${sha}"` });
       }
       const large = bytes.length > MAX_JSON_CONTENT;
       return new HttpAnswer(200, {
@@ -411,13 +426,20 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         html_url: web(`pull/${number}`),
       };
       pullRequests.push(pr);
+      const example = githubExample("pull-request", where());
+      const side = (of: unknown, ref: string) => ({ ...(of as object), ref, label: `${owner}:${ref}`, sha: refs.get(ref) });
       return new HttpAnswer(201, {
+        ...example,
+        // The example's team lacks a field its schema requires; nobody is asked to review here.
+        requested_teams: [],
+        requested_reviewers: [],
         ...pr,
+        body: pr.body ?? null,
         id: number,
         state: "open",
         url: `${baseUrl}/repos/${owner}/${repo}/pulls/${number}`,
-        head: { ref: head, sha: refs.get(head) },
-        base: { ref: base, sha: refs.get(base) },
+        head: side(example.head, head),
+        base: side(example.base, base),
       });
     }
 
@@ -435,6 +457,21 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const sha = treeAt(branch)?.get(path);
     const bytes = sha === undefined ? undefined : blobs.get(sha);
     return bytes?.toString("utf8");
+  };
+
+  /** GitHub's 422 for a JSON body its schema refuses; undefined for a valid one (or an operation the description lacks). */
+  const checkRequestBody = (method: string, path: string, body: unknown): HttpAnswer | undefined => {
+    if (body === undefined || githubOperationOf(method, path) === undefined) return undefined;
+    const problems = checkGitHubRequest(method, path, body);
+    return problems.length === 0 ? undefined : new HttpAnswer(422, invalidRequest(problems));
+  };
+
+  /** The fake's own answer, checked against the description: one out of spec is a 500 naming what is wrong. */
+  const checkAnswer = (method: string, path: string, answer: HttpAnswer): HttpAnswer => {
+    if (answer.status >= 300 || answer.body === undefined || Buffer.isBuffer(answer.body)) return answer;
+    const problems = checkGitHubResponse(method, path, answer.status, answer.body);
+    if (problems.length === 0) return answer;
+    return new HttpAnswer(500, { message: `fake GitHub answered ${method} ${path} out of spec`, problems });
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -465,7 +502,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         { "retry-after": String(rateLimited.retryAfter) },
       );
     } else {
-      answer = authenticate(req, path) ?? (await route(req, path, url.searchParams, body));
+      answer = authenticate(req, path) ?? checkRequestBody(req.method ?? "GET", path, body) ?? (await route(req, path, url.searchParams, body));
+      answer = checkAnswer(req.method ?? "GET", path, answer);
     }
     requests.push({
       method: req.method ?? "GET",
