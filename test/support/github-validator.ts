@@ -35,7 +35,7 @@ function nullableUnions(value: unknown): unknown {
 }
 
 // `format`s (uri, date-time) are not checked; types, enums and required fields are.
-const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, verbose: true });
 ajv.addSchema({ ...(nullableUnions(description) as object), $id: "github" });
 const operations = new OpenApiOperations(ajv, description, "github");
 
