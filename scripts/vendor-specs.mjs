@@ -67,6 +67,18 @@ function refsIn(value, found = new Set()) {
   return found;
 }
 
+/** The names of every `#/definitions/...` (Swagger 2.0) reference under `value`. */
+function definitionRefsIn(value, found = new Set()) {
+  if (Array.isArray(value)) for (const item of value) definitionRefsIn(item, found);
+  else if (value !== null && typeof value === "object") {
+    for (const [key, child] of Object.entries(value)) {
+      if (key === "$ref" && typeof child === "string" && child.startsWith("#/definitions/")) found.add(child.slice("#/definitions/".length));
+      else definitionRefsIn(child, found);
+    }
+  }
+  return found;
+}
+
 function trimDiscord() {
   const spec = readJson(resolve(specs, "discord-openapi.json"));
   const paths = {};
@@ -125,14 +137,36 @@ function trimSlack() {
     const item = spec.paths[`/${method}`];
     if (item === undefined) throw new Error(`Slack spec has no method ${method}`);
     const [[verb, op]] = Object.entries(item);
-    // Method arguments only: the responses are what a fake answers, not what it checks.
-    paths[`/${method}`] = { [verb]: { operationId: op.operationId, externalDocs: op.externalDocs, security: op.security, consumes: op.consumes, parameters: op.parameters } };
+    // Arguments, and the success answer's schema (the fake Slack's answers are checked against it).
+    const success = op.responses?.["200"]?.schema;
+    paths[`/${method}`] = {
+      [verb]: {
+        operationId: op.operationId,
+        externalDocs: op.externalDocs,
+        security: op.security,
+        consumes: op.consumes,
+        parameters: op.parameters,
+        ...(success === undefined ? {} : { responses: { 200: { description: op.responses["200"].description, schema: success } } }),
+      },
+    };
+  }
+  // The definitions those reach, transitively.
+  const definitions = {};
+  const queue = [...definitionRefsIn(paths)];
+  while (queue.length > 0) {
+    const name = queue.pop();
+    if (definitions[name] !== undefined) continue;
+    const value = spec.definitions?.[name];
+    if (value === undefined) throw new Error(`Slack spec has no definition ${name}`);
+    definitions[name] = value;
+    queue.push(...definitionRefsIn(value));
   }
   write(resolve(out, "slack/web-api.trimmed.json"), {
     swagger: spec.swagger,
-    info: { ...spec.info, "x-trimmed": "Only the methods research-log calls, arguments only; regenerate with scripts/vendor-specs.mjs." },
+    info: { ...spec.info, "x-trimmed": "Only the methods research-log calls: arguments and success answers; regenerate with scripts/vendor-specs.mjs." },
     basePath: spec.basePath,
     paths,
+    definitions: Object.fromEntries(Object.entries(definitions).sort(([a], [b]) => a.localeCompare(b))),
   });
   copyFileSync(resolve(specs, "LICENSE.slack-api-specs"), resolve(out, "slack/LICENSE.slack-api-specs"));
   for (const file of ["manifest.schema.1.0.0.json", "manifest.schema.2.0.0.json"]) copyFileSync(resolve(slackSchemas, file), resolve(out, "slack", file));

@@ -3,7 +3,7 @@ import { buildFindingModal } from "../../src/slack/build-finding-modal.js";
 import type { FakeSlack } from "../support/fake-slack.js";
 import { startFakeSlack } from "../support/fake-slack.js";
 import { triggerId } from "../support/slack-factories.js";
-import { BLOCK_KIT_LIMITS, checkMessageBlocks, checkView, manifestBotScopes } from "../support/slack-platform-rules.js";
+import { BLOCK_KIT_LIMITS, checkMessageBlocks, checkSlackAnswer, checkView, manifestBotScopes } from "../support/slack-platform-rules.js";
 
 /**
  * The fake Slack against Slack's documented behaviour: each case is a call
@@ -111,6 +111,35 @@ describe("the fake Slack answers as Slack does", () => {
     expect(limited).toEqual({ status: 429, retryAfter: "2", body: { ok: false, error: "ratelimited" } });
     expect(fake().messages).toHaveLength(0);
     expect((await call("chat.postMessage", { channel: "C1", text: "hi" })).body).toMatchObject({ ok: true });
+  });
+});
+
+describe("the fake's answers", () => {
+  it("match the spec's success schemas, method by method", async () => {
+    slack = await startFakeSlack({ users: [{ id: "U1", name: "ada", tz: "Europe/Berlin", email: "ada@example.test" }] });
+    const posted = await call("chat.postMessage", { channel: "C1", text: "hi", blocks: [{ type: "divider" }], metadata: { event_type: "e", event_payload: { a: 1 } } });
+    const ts = String(posted.body.ts);
+    const answers = [
+      posted,
+      await call("chat.postMessage", { channel: "C1", text: "in the thread", thread_ts: ts }),
+      await call("chat.update", { channel: "C1", ts, text: "edited", blocks: [{ type: "divider" }] }),
+      await call("chat.postEphemeral", { channel: "C1", user: "U1", text: "only you" }),
+      await call("chat.getPermalink", { channel: "C1", message_ts: ts }),
+      await call("conversations.history", { channel: "C1", include_all_metadata: true }),
+      await call("conversations.history", { channel: "C1", oldest: "9999999999.000000" }),
+      await call("conversations.replies", { channel: "C1", ts }),
+      await call("conversations.join", { channel: "C2" }),
+      await call("users.info", { user: "U1" }),
+      await call("auth.test", {}),
+      await call("views.open", { trigger_id: triggerId(), view: modal() }),
+    ];
+    // A fake answer out of spec would be fake_answer_out_of_spec, naming the field.
+    expect(answers.map((a) => a.body.ok)).toEqual(answers.map(() => true));
+  });
+
+  it("are checked: an answer with a field Slack does not send is out of spec", () => {
+    expect(checkSlackAnswer("chat.postEphemeral", { ok: true, message_ts: "1.2", channel: "C1" })).toEqual(["(answer): must NOT have additional properties (channel)"]);
+    expect(checkSlackAnswer("chat.getPermalink", { ok: true, channel: "C1" })).toEqual(["(answer): must have required property 'permalink'"]);
   });
 });
 

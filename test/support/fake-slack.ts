@@ -16,7 +16,7 @@ import type { WebSocket } from "ws";
 import { WebSocketServer } from "ws";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { BLOCK_KIT_LIMITS, checkMessageBlocks, checkView, manifestBotScopes, methodArguments, scopeFor } from "./slack-platform-rules.js";
+import { BLOCK_KIT_LIMITS, checkMessageBlocks, checkSlackAnswer, checkView, manifestBotScopes, methodArguments, scopeFor } from "./slack-platform-rules.js";
 import { takeTrigger } from "./slack-triggers.js";
 
 export interface FakeSlackUser {
@@ -356,11 +356,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       };
     },
     "chat.postEphemeral": (args) => {
-      const channel = requireMember(str(args.channel));
+      requireMember(str(args.channel));
       const user = str(args.user);
       if (user === undefined || !users.has(user)) throw new SlackError("user_not_found");
       checkMessage(args);
-      return { message_ts: nextTs(), channel };
+      return { message_ts: nextTs() };
     },
     "chat.getPermalink": (args) => {
       const channel = requireMember(str(args.channel));
@@ -376,7 +376,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         .filter(inWindow(args))
         .reverse()
         .slice(0, limit);
-      return { messages: found.map((m) => render(m, truthy(args.include_all_metadata))), has_more: false };
+      return { messages: found.map((m) => render(m, truthy(args.include_all_metadata))), has_more: false, pin_count: 0, channel_actions_ts: null, channel_actions_count: 0 };
     },
     "conversations.replies": (args) => {
       const channel = requireMember(str(args.channel));
@@ -472,6 +472,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const missing = expected?.required.filter((name) => args[name] === undefined || args[name] === "") ?? [];
       if (missing.length > 0) throw new SlackError("invalid_arguments", missing.map((name) => `[ERROR] missing required field: ${name}`));
       response = { ok: true, ...implementation(args) };
+      const outOfSpec = checkSlackAnswer(method, response);
+      // The fake itself broke the spec: fail loudly, so that it gets fixed.
+      if (outOfSpec.length > 0) throw new SlackError("fake_answer_out_of_spec", outOfSpec);
     } catch (error) {
       if (!(error instanceof SlackError)) throw error;
       response = { ok: false, error: error.error, ...error.extra, ...(error.messages.length === 0 ? {} : { response_metadata: { messages: error.messages } }) };
