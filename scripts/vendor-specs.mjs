@@ -36,7 +36,7 @@ const DISCORD_OPERATIONS = {
 const isSuccess = (status) => /^2\d\d$/.test(status);
 const DISCORD_EXTRA_SCHEMAS = ["ErrorResponse", "RatelimitedResponse"];
 
-/** Slack Web API methods the bot calls (apps.connections.open is newer than the spec: see block-kit-limits.ts). */
+/** Slack Web API methods the bot calls (apps.connections.open is newer than the spec: see test/support/slack-platform-rules.ts). */
 const SLACK_METHODS = [
   "auth.test",
   "views.open",

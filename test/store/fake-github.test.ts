@@ -1,7 +1,9 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { afterEach, describe, expect, it } from "vitest";
 import { startFakeGitHub } from "../support/fake-github.js";
 import type { FakeGitHub, FakeGitHubOptions } from "../support/fake-github.js";
-import { checkGitHubRequest, checkGitHubResponse, githubOperationOf } from "../support/github-validator.js";
+import { checkGitHubRequest, checkGitHubResponse, githubOperationOf, OCTOKIT_OPENAPI_VERSION } from "../support/github-validator.js";
 
 /**
  * The fake GitHub against GitHub's documented behaviour: each case is a
@@ -135,6 +137,12 @@ describe("the fake GitHub answers as GitHub does", () => {
 });
 
 describe("the GitHub validator", () => {
+  it("reads the description trimmed from the installed @octokit/openapi", () => {
+    const installed = JSON.parse(readFileSync(createRequire(import.meta.url).resolve("@octokit/openapi/package.json"), "utf8")) as { version: string };
+    // Otherwise: node scripts/vendor-specs.mjs
+    expect(OCTOKIT_OPENAPI_VERSION).toBe(installed.version);
+  });
+
   it("knows the store's operations, and the contents path may hold slashes", () => {
     expect(githubOperationOf("PUT", "/repos/o/r/contents/docs/research_log.md")).toBe("/repos/{owner}/{repo}/contents/{path}");
     expect(githubOperationOf("GET", "/repos/o/r")).toBe("/repos/{owner}/{repo}");
