@@ -67,6 +67,25 @@ function refsIn(value, found = new Set()) {
   return found;
 }
 
+/** The OpenAPI components the `roots` references reach, transitively, each kind sorted by name. */
+function reachableComponents(spec, roots, what) {
+  const components = {};
+  const queue = [...roots];
+  const seen = new Set();
+  while (queue.length > 0) {
+    const ref = queue.pop();
+    if (seen.has(ref)) continue;
+    seen.add(ref);
+    const [, , kind, name] = ref.split("/");
+    const value = spec.components[kind]?.[name];
+    if (value === undefined) throw new Error(`${what} has no ${ref}`);
+    (components[kind] ??= {})[name] = value;
+    queue.push(...refsIn(value));
+  }
+  for (const kind of Object.keys(components)) components[kind] = Object.fromEntries(Object.entries(components[kind]).sort(([a], [b]) => a.localeCompare(b)));
+  return components;
+}
+
 /** The names of every `#/definitions/...` (Swagger 2.0) reference under `value`. */
 function definitionRefsIn(value, found = new Set()) {
   if (Array.isArray(value)) for (const item of value) definitionRefsIn(item, found);
@@ -104,21 +123,7 @@ function trimDiscord() {
     }
     paths[path] = kept;
   }
-  // The components those reach, transitively.
-  const components = {};
-  const queue = [...refsIn(paths), ...DISCORD_EXTRA_SCHEMAS.map((name) => `#/components/schemas/${name}`)];
-  const seen = new Set();
-  while (queue.length > 0) {
-    const ref = queue.pop();
-    if (seen.has(ref)) continue;
-    seen.add(ref);
-    const [, , kind, name] = ref.split("/");
-    const value = spec.components[kind]?.[name];
-    if (value === undefined) throw new Error(`Discord spec has no ${ref}`);
-    (components[kind] ??= {})[name] = value;
-    queue.push(...refsIn(value));
-  }
-  for (const kind of Object.keys(components)) components[kind] = Object.fromEntries(Object.entries(components[kind]).sort(([a], [b]) => a.localeCompare(b)));
+  const components = reachableComponents(spec, [...refsIn(paths), ...DISCORD_EXTRA_SCHEMAS.map((name) => `#/components/schemas/${name}`)], "Discord spec");
   write(resolve(out, "discord/openapi.trimmed.json"), {
     openapi: spec.openapi,
     info: { ...spec.info, "x-trimmed": "Only the operations and components research-log's tests use; regenerate with scripts/vendor-specs.mjs." },
@@ -213,20 +218,7 @@ function trimGitHub() {
     }
     paths[path] = kept;
   }
-  const components = {};
-  const queue = [...refsIn(paths)];
-  const seen = new Set();
-  while (queue.length > 0) {
-    const ref = queue.pop();
-    if (seen.has(ref)) continue;
-    seen.add(ref);
-    const [, , kind, name] = ref.split("/");
-    const value = spec.components[kind]?.[name];
-    if (value === undefined) throw new Error(`GitHub description has no ${ref}`);
-    (components[kind] ??= {})[name] = value;
-    queue.push(...refsIn(value));
-  }
-  for (const kind of Object.keys(components)) components[kind] = Object.fromEntries(Object.entries(components[kind]).sort(([a], [b]) => a.localeCompare(b)));
+  const components = reachableComponents(spec, refsIn(paths), "GitHub description");
   mkdirSync(resolve(out, "github"), { recursive: true });
   write(resolve(out, "github/rest.trimmed.json"), {
     openapi: spec.openapi,

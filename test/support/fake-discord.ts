@@ -125,6 +125,9 @@ export const nextId = (): string => (snowflake += 1n).toString();
 
 const API_PREFIX = "/api/v10";
 
+/** What every message the fake answers with says when nothing was sent for it: no mentions, attachments or components. */
+const MESSAGE_DEFAULTS = { tts: false, mention_everyone: false, mentions: [], mention_roles: [], attachments: [], components: [], pinned: false } as const;
+
 /** How long an interaction can be answered, and how long its token takes follow-ups. */
 export const INTERACTION_ANSWER_MS = 3000;
 export const INTERACTION_TOKEN_MS = 15 * 60 * 1000;
@@ -185,13 +188,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       embeds: m.embeds.map(embedJson),
       timestamp: m.timestamp,
       edited_timestamp: m.edited_timestamp,
-      tts: false,
-      mention_everyone: false,
-      mentions: [],
-      mention_roles: [],
-      attachments: [],
-      components: [],
-      pinned: false,
+      ...MESSAGE_DEFAULTS,
       type: 0,
       flags: thread === undefined ? 0 : 32,
       reactions: [...m.reactions].filter(([, who]) => who.size > 0).map(([name, who]) => ({ emoji: { id: null, name }, count: who.size, me: who.has(applicationId), burst_colors: [], count_details: { burst: 0, normal: who.size }, burst_count: 0, me_burst: false })),
@@ -289,13 +286,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     embeds: [],
     timestamp: new Date().toISOString(),
     edited_timestamp: null,
-    tts: false,
-    mention_everyone: false,
-    mentions: [],
-    mention_roles: [],
-    attachments: [],
-    components: [],
-    pinned: false,
+    ...MESSAGE_DEFAULTS,
     type: 20,
     flags: 64,
     webhook_id: applicationId,
