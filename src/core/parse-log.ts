@@ -29,6 +29,12 @@ export interface EntryLayout {
   impactLine: number | undefined;
   /** Lines under Action Items that look like a checkbox but are not one (`- []`, `-[ ]`, `- [v]`, `[ ] x`). */
   checkboxLookalikes: number[];
+  /** The whole lines (line break included) of the Category, Status and Related fields, and their values. */
+  fields: Partial<Record<"category" | "status" | "related", { line: Span; value: Span }>>;
+  /** Each read section: where its heading line ends (the next line's offset) and its text (first to last non-blank line). */
+  sections: Partial<Record<"finding" | "impact" | "action items", { next: number; text: Span | undefined }>>;
+  /** Each action item's whole line (line break included) and its text, in the order of `actionItems`. */
+  items: { line: Span; text: Span }[];
 }
 
 /** An entry as the index finds it: its heading, and where it is. */
@@ -234,6 +240,9 @@ class EntryReader {
       findingLine: undefined,
       impactLine: undefined,
       checkboxLookalikes: [],
+      fields: {},
+      sections: {},
+      items: [],
     };
   }
 
@@ -298,6 +307,7 @@ class EntryReader {
     } else if (name === "action items") {
       this.section = "action items";
     }
+    if (this.section !== "other") this.layout.sections[this.section] ??= { next: lines.next, text: undefined };
     this.lines = undefined;
   }
 
@@ -328,15 +338,19 @@ class EntryReader {
       value = value.trimEnd();
     }
     this.entry[this.section] = value;
+    const section = this.layout.sections[this.section];
+    if (section !== undefined && section.text === undefined && this.lines) section.text = { start: this.lines.first, end: this.lines.lastEnd };
   }
 
   /** A Category, Status or Related line; the first of each counts. */
   private readField(line: string, at: number, lines: Lines): void {
     const field = FIELD.exec(line);
     if (!field) return;
-    const name = (field[2] ?? field[4] ?? field[5] ?? "").toLowerCase();
+    const name = (field[2] ?? field[4] ?? field[5] ?? "").toLowerCase() as "category" | "status" | "related";
     const value = line.slice(field[0].length).trimEnd();
     const entry = this.entry;
+    const valueStart = at + field[0].length;
+    this.layout.fields[name] ??= { line: { start: lines.start, end: lines.next }, value: { start: valueStart, end: valueStart + value.length } };
     if (name === "category" && entry.category === undefined) {
       entry.category = value;
       this.layout.categoryLine = lines.number;
@@ -358,6 +372,8 @@ class EntryReader {
       return;
     }
     const mark = lines.start + box[0].indexOf("[") + 1;
+    const textStart = lines.start + box[0].length;
+    this.layout.items.push({ line: { start: lines.start, end: lines.next }, text: { start: textStart, end: textStart + line.slice(box[0].length).trimEnd().length } });
     const item: ParsedActionItem = {
       text: line.slice(box[0].length).trimEnd().replace(ESCAPED_ACTION, ""),
       done: box[1] !== " ",

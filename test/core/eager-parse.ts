@@ -18,7 +18,7 @@ import type { ParsedActionItem, ParsedEntry, ParsedLog, Span } from "../../src/c
 
 /** An entry without the fields the reference does not know. */
 export type ReferenceEntry = Omit<ParsedEntry, "body">;
-export type ReferenceLayout = Omit<EntryLayout, "checkboxLookalikes">;
+export type ReferenceLayout = Omit<EntryLayout, "checkboxLookalikes" | "fields" | "sections" | "items">;
 
 export interface EagerScan {
   log: Omit<ParsedLog, "entries"> & { entries: ReferenceEntry[] };

@@ -19,10 +19,14 @@ function expectSameAsEager(text: string): void {
   expect(parsed.entries.map(referenceFields)).toEqual(eager.log.entries);
   const index = indexLog(text);
   const read = index.entries.map((indexed) => readEntry(text, indexed));
-  expect(read.map(({ layout: { checkboxLookalikes: _lookalikes, ...known } }) => known)).toEqual(eager.layouts);
-  // Each entry's body is what lies under its heading, through its last line.
+  expect(read.map(({ layout: { checkboxLookalikes: _lookalikes, fields: _fields, sections: _sections, items: _items, ...known } }) => known)).toEqual(eager.layouts);
+  // Each entry's body is what lies under its heading, through its last line; the spans edits use hold what was read.
   for (const { entry, layout } of read) {
     expect(entry.body).toBe(text.slice(layout.headingNext, Math.max(layout.headingNext, entry.contentEnd)));
+    const { category, status } = layout.fields;
+    if (category !== undefined) expect(text.slice(category.value.start, category.value.end)).toBe(entry.category);
+    if (status !== undefined) expect(text.slice(status.value.start, status.value.end)).toBe(entry.status);
+    expect(layout.items.map((item) => text.slice(item.text.start, item.text.end).replace(/^\\(?=\\|\[[ xX]\])/, ""))).toEqual(entry.actionItems.map((i) => i.text));
   }
   expect(index.openFence).toEqual(eager.openFence);
 }
