@@ -38,6 +38,14 @@ export interface EntryHeading {
   title: string;
 }
 
+/** What a heading's content starts with before its title: the date (or range) and the separator, as written. */
+export function headingDatePrefix(content: string): string | undefined {
+  const dated = HEADING_DATE.exec(content);
+  if (!dated) return undefined;
+  const afterDate = content.slice(dated[0].length);
+  return content.slice(0, dated[0].length + (SEPARATOR.exec(afterDate)?.[0].length ?? 0));
+}
+
 /** The date and title of a `##` heading's content, or undefined when it is not an entry. */
 export function parseEntryHeading(content: string): EntryHeading | undefined {
   const dated = HEADING_DATE.exec(content);
