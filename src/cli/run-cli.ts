@@ -28,6 +28,10 @@ Commands:
   list     [--open] [--category C] [--status S] [--search Q] [--json]
   digest   [--json]              open action items, grouped by finding
   resolve  <id> [--item N] [--status Resolved|Workaround|Open] [--uncheck] [--json]
+  edit     <id> [--title T] [--category C] [--status S] [--finding F] [--impact I]
+           [--related R]... [--action A]... [--add-action A]... [--json]
+                                 rewrite what is given, keep the rest; refused if the
+                                 entry changes while the edit is made
   check    [--lenient]           validate the log: one file:line message per problem, exit 1;
                                  with --lenient, warnings are printed but only errors exit 1
   serve    [--check]             run the configured chat bots; with --check, reach each
@@ -95,6 +99,16 @@ const commandOptions = {
     search: { type: "string" },
   },
   digest: {},
+  edit: {
+    title: { type: "string" },
+    category: { type: "string" },
+    status: { type: "string" },
+    finding: { type: "string" },
+    impact: { type: "string" },
+    related: { type: "string", multiple: true },
+    action: { type: "string", multiple: true },
+    "add-action": { type: "string", multiple: true },
+  },
   resolve: {
     item: { type: "string" },
     status: { type: "string" },
@@ -169,7 +183,7 @@ async function dispatch(argv: readonly string[], context: CliContext): Promise<n
     parsed = parseArgs({
       args: [...rest],
       options: { ...commonOptions, ...commandOptions[name] },
-      allowPositionals: name === "resolve",
+      allowPositionals: name === "resolve" || name === "edit",
       strict: true,
     });
   } catch (error) {
@@ -245,6 +259,21 @@ async function dispatch(argv: readonly string[], context: CliContext): Promise<n
   const { service, store, logPath: targetLogPath } = target;
   const author = async (): Promise<CommitAuthor | undefined> => readGitUser(repoDir).catch(() => undefined);
 
+  /** The id a command names: the one given, or the only id that starts with it; undefined (said why) when several do. */
+  const findId = async (positionals: readonly string[]): Promise<string | undefined> => {
+    const [given, ...extra] = positionals;
+    if (given === undefined) throw new UsageError(`${name} needs the finding's id (see research-log list)`);
+    if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+    // Ids are long: a unique beginning of one will do.
+    const ids = (await service.list()).map((entry) => entry.id);
+    const candidates = ids.includes(given) ? [given] : ids.filter((id) => id.startsWith(given));
+    if (candidates.length > 1) {
+      io.stderr(`research-log: "${given}" could be any of:\n${candidates.map((id) => `  ${id}`).join("\n")}\n`);
+      return undefined;
+    }
+    return candidates[0] ?? given;
+  };
+
   switch (name) {
     case "add": {
       let input: FindingInput = {
@@ -308,18 +337,46 @@ async function dispatch(argv: readonly string[], context: CliContext): Promise<n
       return EXIT.ok;
     }
 
-    case "resolve": {
-      const [given, ...extra] = parsed.positionals;
-      if (given === undefined) throw new UsageError("resolve needs the finding's id (see research-log list)");
-      if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
-      // Ids are long: a unique beginning of one will do.
-      const ids = (await service.list()).map((entry) => entry.id);
-      const candidates = ids.includes(given) ? [given] : ids.filter((id) => id.startsWith(given));
-      if (candidates.length > 1) {
-        io.stderr(`research-log: "${given}" could be any of:\n${candidates.map((id) => `  ${id}`).join("\n")}\n`);
+    case "edit": {
+      const id = await findId(parsed.positionals);
+      if (id === undefined) return EXIT.invalid;
+      const form = await service.editForm(id);
+      if (form === undefined) {
+        io.stderr(`research-log: no finding with id "${id}"\n`);
         return EXIT.invalid;
       }
-      const id = candidates[0] ?? given;
+      const added = (values["add-action"] as string[] | undefined) ?? [];
+      const actions = values.action as string[] | undefined;
+      const input: FindingInput = {
+        title: str("title"),
+        category: str("category"),
+        status: str("status"),
+        finding: str("finding"),
+        impact: str("impact"),
+        related: values.related as string[] | undefined,
+        actionItems: actions === undefined && added.length === 0 ? undefined : [...(actions ?? (form.input.actionItems as string[] | undefined) ?? []), ...added],
+      };
+      // The version read here guards the whole edit: a concurrent change to this entry refuses it.
+      const result = await service.editFinding(id, input, form.version, config.github === undefined ? undefined : await author());
+      if (!result.ok) {
+        if ("errors" in result) for (const error of result.errors) io.stderr(`research-log: ${fieldLabel[error.field]}: ${error.message}\n`);
+        else io.stderr(`research-log: ${result.reason}\n${result.current === undefined ? "" : `The entry now reads:\n\n${result.current}\n`}`);
+        return EXIT.invalid;
+      }
+      if (json) {
+        io.stdout(`${JSON.stringify({ id: result.id, previousId: result.previousId, changed: result.changed, commit: result.commit ?? null, url: result.pullRequestUrl ?? result.commitUrl ?? result.entryUrl ?? null })}\n`);
+      } else if (!result.changed) {
+        io.stdout(`Nothing to change: ${result.id} already says that\n`);
+      } else {
+        const renamed = result.id === result.previousId ? "" : ` (its id is now ${result.id})`;
+        io.stdout(`Edited ${result.id}${renamed}${result.commit === undefined ? "" : ` as ${result.commit.slice(0, 12)}`}\n`);
+      }
+      return EXIT.ok;
+    }
+
+    case "resolve": {
+      const id = await findId(parsed.positionals);
+      if (id === undefined) return EXIT.invalid;
       const itemValue = str("item");
       const statusValue = str("status");
       const by = config.github === undefined ? undefined : await author();

@@ -3,7 +3,7 @@ import { escapeActionText, escapeBlock, escapeTitle, formatRelated } from "./for
 import { collapseWhitespace } from "./normalize-finding.js";
 import { indexLog, readEntry } from "./parse-log.js";
 import { effectiveStatus, replaceStatus } from "./status.js";
-import type { Finding, ParsedEntry, Span } from "./types.js";
+import type { Finding, FindingInput, ParsedEntry, Span } from "./types.js";
 
 /**
  * Rewriting an entry from an edited form: only what changed is rewritten, in
@@ -30,6 +30,23 @@ export function entryForEdit(text: string, id: string): { entry: ParsedEntry; ve
   if (indexed === undefined) return undefined;
   const { entry } = readEntry(text, indexed);
   return { entry, version: entryVersion(text, entry), markdown: text.slice(entry.span.start, Math.max(entry.span.start, entry.contentEnd)) };
+}
+
+/**
+ * What an edit form shows of an entry as it is now: its fields as typed
+ * input, the status as the status it counts as, done items as `[x] text`.
+ */
+export function formInputOf(entry: ParsedEntry): FindingInput {
+  return {
+    date: entry.date,
+    title: entry.title,
+    category: entry.category,
+    status: effectiveStatus(entry.status ?? ""),
+    related: entry.related,
+    finding: entry.finding,
+    impact: entry.impact,
+    actionItems: entry.actionItems.map((item) => `${item.done ? "[x]" : "[ ]"} ${item.text}`),
+  };
 }
 
 /** cyrb53: a fast 53-bit string hash (not for secrets), as 14 hex digits. */

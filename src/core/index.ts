@@ -6,7 +6,7 @@ export { formatEntry, formatRelated } from "./format-entry.js";
 export { parseLog, entryToFinding } from "./parse-log.js";
 export { appendEntry, setStatus, setActionItem } from "./edit-log.js";
 export type { AppendOptions, EditApplied, EditOutcome, EditRefused } from "./edit-log.js";
-export { editEntry, entryForEdit, entryVersion } from "./edit-entry.js";
+export { editEntry, entryForEdit, entryVersion, formInputOf } from "./edit-entry.js";
 export type { EditEntryOutcome } from "./edit-entry.js";
 export { selectOpenItems } from "./select-open-items.js";
 export type { OpenItemGroup } from "./select-open-items.js";

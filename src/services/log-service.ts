@@ -1,5 +1,6 @@
 import { formatEntry } from "../core/format-entry.js";
 import { appendEntry, setActionItem, setStatus } from "../core/edit-log.js";
+import { editEntry as rewriteEntry, entryForEdit, formInputOf } from "../core/edit-entry.js";
 import { filterEntries } from "../core/filter-entries.js";
 import { normalizeFinding } from "../core/normalize-finding.js";
 import { parseLog } from "../core/parse-log.js";
@@ -68,6 +69,31 @@ export type EditEntryResult =
   | { ok: false; reason: string }
   | ({ ok: true; id: string; title: string; changed: boolean; entryUrl: string | undefined } & Committed);
 
+/** An entry as an edit form is filled from: its fields as they are in the file now, and its version. */
+export interface EditForm {
+  id: string;
+  input: FindingInput;
+  /** Pass back with the edit: the edit is refused if the entry changed in between. */
+  version: string;
+  url: string | undefined;
+}
+
+export type EditFindingResult =
+  | { ok: false; errors: FieldError[] }
+  /** Refused without writing; with `current` when the entry changed since the form was opened. */
+  | { ok: false; reason: string; current?: string | undefined }
+  | ({
+      ok: true;
+      /** The entry's id now: a new title gives a new anchor. */
+      id: string;
+      previousId: string;
+      finding: Finding;
+      changed: boolean;
+      entryUrl: string | undefined;
+      /** Action items the edit added, 1-based as `setActionItem` numbers them. */
+      newItems: { item: number; text: string }[];
+    } & Committed);
+
 /** The write failed for good; `markdown` is the entry the person typed, to hand back to them. */
 export class LogWriteError extends StoreError {
   override name = "LogWriteError";
@@ -100,6 +126,14 @@ export interface LogService {
     by?: CommitAuthor,
     expectedText?: string,
   ): Promise<EditEntryResult>;
+  /** The entry as it is in the file now, for an edit form; undefined when there is no such entry. @throws StoreError */
+  editForm(id: string): Promise<EditForm | undefined>;
+  /**
+   * Rewrite entry `id` with `input` (fields left out keep their value in the
+   * file). With `version` (from `editForm`), nothing is written when the entry
+   * changed since. Commits `docs: edit finding - <title>`. @throws StoreError
+   */
+  editFinding(id: string, input: FindingInput, version: string | undefined, by?: CommitAuthor): Promise<EditFindingResult>;
   /** @throws StoreError */
   list(filter?: { open?: boolean; category?: string; status?: string; search?: string }): Promise<EntrySummary[]>;
   /** @throws StoreError */
@@ -231,6 +265,64 @@ export function createLogService(options: LogServiceOptions): LogService {
     setActionItem(id, item, done, by, expectedText) {
       const verb = done ? "check action item" : "uncheck action item";
       return editEntry(id, verb, (text) => setActionItem(text, id, item, done, expectedText), by);
+    },
+
+    async editForm(id) {
+      const { text } = await store.read();
+      const found = text === undefined ? undefined : entryForEdit(text, id);
+      if (found === undefined) return undefined;
+      return { id, input: formInputOf(found.entry), version: found.version, url: store.entryUrl(id) };
+    },
+
+    async editFinding(id, input, version, by) {
+      let errors: FieldError[] | undefined;
+      let conflict: string | undefined;
+      let edited: { id: string; finding: Finding; newItems: { item: number; text: string }[] } | undefined;
+      const outcome = await updateLog(
+        store,
+        (text) => {
+          const found = text === undefined ? undefined : entryForEdit(text, id);
+          if (text === undefined || found === undefined) return { ok: false, reason: `no finding with id "${id}"` };
+          // What the form leaves out keeps its value in the file now; the entry keeps its date.
+          const given = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as FindingInput;
+          const merged = normalizeFinding({ ...formInputOf(found.entry), ...given, date: found.entry.date ?? today() }, { categories });
+          if (!merged.ok) {
+            errors = merged.errors;
+            return { ok: false, reason: "invalid input" };
+          }
+          const result = rewriteEntry(text, id, merged.value, version);
+          if (!result.ok) {
+            conflict = result.conflict?.current;
+            return result;
+          }
+          const before = found.entry.actionItems.length;
+          const newItems = merged.value.actionItems.slice(before).map((item, i) => ({ item: before + i + 1, text: item.text }));
+          edited = { id: result.id, finding: merged.value, newItems };
+          return result;
+        },
+        {
+          get message() {
+            return `docs: edit finding - ${edited?.finding.title ?? id}`;
+          },
+          author: by,
+        },
+        updateOptions,
+      );
+      if (errors !== undefined) return { ok: false, errors };
+      if (!outcome.ok) return { ok: false, reason: outcome.reason, current: conflict };
+      if (edited === undefined) return { ok: false, reason: `no finding with id "${id}"` };
+      return {
+        ok: true,
+        id: edited.id,
+        previousId: id,
+        finding: edited.finding,
+        changed: outcome.changed,
+        entryUrl: store.entryUrl(edited.id),
+        newItems: outcome.changed ? edited.newItems : [],
+        commit: outcome.write?.commit,
+        commitUrl: outcome.write?.url,
+        pullRequestUrl: outcome.write?.pullRequestUrl,
+      };
     },
 
     async list(filter = {}) {

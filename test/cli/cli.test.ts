@@ -284,6 +284,41 @@ describe("research-log list, digest, resolve, check", () => {
     expect(git(dir, "rev-list", "--count", "HEAD").trim()).toBe("1");
   });
 
+  it("edits only what is given, inside that entry, with its own commit and the new id", async () => {
+    const dir = await seeded();
+    const prose = "\nA paragraph after the entry, written by hand.\n";
+    writeFileSync(join(dir, "docs/research_log.md"), `${logOf(dir)}${prose}`);
+    git(dir, "commit", "-qam", "hand edit");
+    const before = logOf(dir);
+    const edited = await cli(dir, ["edit", "2026-01-20-amp", "--title", "AMP breaks complex numbers", "--finding", "torch.view_as_real fails under autocast.", "--add-action", "File an upstream issue"]);
+    expect(edited.stderr).toBe("");
+    expect(edited.code).toBe(0);
+    expect(edited.stdout).toMatch(/^Edited 2026-01-20-amp-breaks-complex-numbers \(its id is now 2026-01-20-amp-breaks-complex-numbers\) as [0-9a-f]{12}\n$/);
+    const after = logOf(dir);
+    expect(after).toContain("## 2026-01-20 AMP breaks complex numbers\n");
+    expect(after).toContain("### Finding\ntorch.view_as_real fails under autocast.\n");
+    expect(after).toContain("- [x] Disable AMP as workaround (--amp flag removed from defaults)\n- [ ] File an upstream issue\n");
+    expect(after.endsWith(prose)).toBe(true);
+    // Impact, Category, Status and Related are as they were.
+    const unchanged = (text: string) => text.slice(text.indexOf("**Category**"), text.indexOf("### Finding"));
+    expect(unchanged(after)).toBe(unchanged(before));
+    expect(git(dir, "log", "-1", "--format=%s").trim()).toBe("docs: edit finding - AMP breaks complex numbers");
+    // The same edit again changes nothing and commits nothing.
+    const again = await cli(dir, ["edit", "2026-01-20-amp-breaks-complex-numbers", "--title", "AMP breaks complex numbers"]);
+    expect(again.stdout).toMatch(/^Nothing to change/);
+    expect(git(dir, "log", "-1", "--format=%s").trim()).toBe("docs: edit finding - AMP breaks complex numbers");
+  });
+
+  it("refuses an edit with bad input, naming the flag, and an unknown id", async () => {
+    const dir = await seeded();
+    const bad = await cli(dir, ["edit", id, "--category", "Food"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--category/);
+    const unknown = await cli(dir, ["edit", "nope", "--title", "x"]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no finding with id "nope"');
+  });
+
   it("check passes on a good log and names file:line on a bad one", async () => {
     const dir = await seeded();
     expect((await cli(dir, ["check"])).code).toBe(0);
