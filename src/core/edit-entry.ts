@@ -85,6 +85,10 @@ export function editEntry(text: string, id: string, finding: Finding, expectedVe
   const { entry, layout } = readEntry(text, indexed);
   const version = entryVersion(text, entry);
   if (expectedVersion !== undefined && expectedVersion !== version) {
+    // The entry changed since the form was filled. If it already says what the form says (this very edit,
+    // landed before a crash), there is nothing to do; otherwise nothing is written over the change.
+    const same = editEntry(text, id, finding);
+    if (same.ok && !same.changed) return same;
     return {
       ok: false,
       reason: `"${entry.title}" changed in the log since the form was opened; nothing was written`,

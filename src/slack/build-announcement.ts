@@ -13,6 +13,14 @@ export interface SlackMessage {
   metadata: SlackMetadata;
 }
 
+/** The action id of the Edit button on announcements and listed entries; its value is the entry's id. */
+export const EDIT_FINDING_ACTION_ID = "edit_finding";
+
+/** An actions block with the Edit button for entry `id`. */
+export function editButton(id: string): types.KnownBlock {
+  return { type: "actions", block_id: `edit:${id}`.slice(0, 255), elements: [{ type: "button", action_id: EDIT_FINDING_ACTION_ID, text: { type: "plain_text", text: "Edit", emoji: true }, value: id }] };
+}
+
 /** Reactions that check an item off (or resolve a finding). */
 export const CHECK_REACTIONS: readonly string[] = ["white_check_mark", "heavy_check_mark", "ballot_box_with_check"];
 
@@ -58,6 +66,7 @@ export function buildAnnouncement(payload: EntryPayload, links: RelatedLinkOptio
   if (related.length > 0) {
     blocks.push({ type: "section", block_id: "related", text: { type: "mrkdwn", text: `*Related*\n${relatedMrkdwn(related, links)}` } });
   }
+  blocks.push(editButton(payload.id));
   if (context.length > 0) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: context.join(" · ") }] });
   return {
     text: `New finding: ${shortenSlackText(payload.title, 1000)} (${escapeSlackText(payload.category ?? "")}, ${payload.status})`,

@@ -10,6 +10,9 @@ type PlainTextOption = types.PlainTextOption;
 /** The modal's callback id, shared by the slash command and the message shortcut. */
 export const LOG_FINDING_CALLBACK_ID = "log_finding";
 
+/** The callback id of the same form opened to edit an entry. */
+export const EDIT_FINDING_CALLBACK_ID = "edit_finding";
+
 /** Block ids of the modal's input blocks; inline errors are keyed by these. */
 export const FINDING_BLOCK_IDS = {
   title: "title",
@@ -32,6 +35,15 @@ const MAX_RELATED_LENGTH = 1000;
 const modalContextSchema = z.object({
   channel: z.string().min(1),
   threadTs: z.string().min(1).optional(),
+  /** An edit: the entry, its version when the form was filled, its announcement, and fields too long to show (kept as they are). */
+  edit: z
+    .object({
+      id: z.string().min(1),
+      version: z.string().min(1),
+      ts: z.string().min(1).optional(),
+      keep: z.array(z.enum(["related", "finding", "impact", "actionItems"])).default([]),
+    })
+    .optional(),
 });
 
 /** Where the modal was opened from: the announcement goes there. Kept in `private_metadata`. */
@@ -57,6 +69,10 @@ export interface FindingModalOptions {
   title?: string | undefined;
   finding?: string | undefined;
   related?: string | undefined;
+  /** Further prefills, for an edit (the entry as it is in the file). */
+  status?: string | undefined;
+  impact?: string | undefined;
+  actionItems?: string | undefined;
 }
 
 const plain = (text: string) => ({ type: "plain_text" as const, text, emoji: true });
@@ -107,12 +123,15 @@ const selectInput = (blockId: string, label: string, values: readonly string[], 
 export function buildFindingModal(options: FindingModalOptions): ModalView {
   // A one-line title: a prefill from a message may span several lines.
   const title = options.title?.replace(/\s+/g, " ");
+  const editing = options.context.edit !== undefined;
+  const kept = new Set(options.context.edit?.keep ?? []);
+  const keptHint = "Longer than a Slack form holds: left as it is in the file (edit the file to change it)";
   return {
     type: "modal",
-    callback_id: LOG_FINDING_CALLBACK_ID,
+    callback_id: editing ? EDIT_FINDING_CALLBACK_ID : LOG_FINDING_CALLBACK_ID,
     private_metadata: JSON.stringify(options.context),
-    title: plain("Log a finding"),
-    submit: plain("Log"),
+    title: plain(editing ? "Edit finding" : "Log a finding"),
+    submit: plain(editing ? "Save" : "Log"),
     close: plain("Cancel"),
     blocks: [
       textInput(FINDING_BLOCK_IDS.title, "Title", {
@@ -121,32 +140,56 @@ export function buildFindingModal(options: FindingModalOptions): ModalView {
         initial: title,
       }),
       selectInput(FINDING_BLOCK_IDS.category, "Category", options.categories, "Training", options.defaultCategory),
-      selectInput(FINDING_BLOCK_IDS.status, "Status", STATUSES, "Open", "Open"),
+      selectInput(FINDING_BLOCK_IDS.status, "Status", STATUSES, "Open", STATUSES.find((s) => s === options.status) ?? "Open"),
       textInput(FINDING_BLOCK_IDS.related, "Related", {
         maxLength: MAX_RELATED_LENGTH,
         placeholder: "experiments/train.py, MLflow run abc123",
         optional: true,
-        initial: options.related,
-        hint: "File paths, experiment or MLflow run ids, links; separated by commas",
+        initial: kept.has("related") ? undefined : options.related,
+        hint: kept.has("related") ? keptHint : "File paths, experiment or MLflow run ids, links; separated by commas",
       }),
       textInput(FINDING_BLOCK_IDS.finding, "Finding", {
         maxLength: MAX_INPUT_LENGTH,
         placeholder: "Automatic Mixed Precision (AMP) causes NaN gradients when used with complex-valued tensors.",
         multiline: true,
-        initial: options.finding,
+        initial: kept.has("finding") ? undefined : options.finding,
+        ...(kept.has("finding") ? { optional: true, hint: keptHint } : {}),
       }),
       textInput(FINDING_BLOCK_IDS.impact, "Impact", {
         maxLength: MAX_INPUT_LENGTH,
         placeholder: "Cannot use AMP for training speedup. Training is ~2x slower than comparable real-valued models.",
         multiline: true,
+        initial: kept.has("impact") ? undefined : options.impact,
+        ...(kept.has("impact") ? { optional: true, hint: keptHint } : {}),
       }),
       textInput(FINDING_BLOCK_IDS.actionItems, "Action Items", {
         maxLength: MAX_INPUT_LENGTH,
         placeholder: "One per line, e.g. Test with bfloat16 instead of float16",
         multiline: true,
         optional: true,
-        hint: "One item per line; start a line with [x] if it is already done",
+        initial: kept.has("actionItems") ? undefined : options.actionItems,
+        hint: kept.has("actionItems") ? keptHint : "One item per line; start a line with [x] if it is already done",
       }),
     ],
+  };
+}
+
+/** What the edit form shows while the entry is read (a trigger id lives 3 s; a 10 MB log may take longer). */
+export function buildLoadingModal(): ModalView {
+  return {
+    type: "modal",
+    title: plain("Edit finding"),
+    close: plain("Cancel"),
+    blocks: [{ type: "section", text: { type: "mrkdwn", text: ":hourglass_flowing_sand: Reading the entry as it is in the log now…" } }],
+  };
+}
+
+/** What the edit form shows when it cannot be filled: the reason, and nothing to submit. */
+export function buildNoticeModal(text: string): ModalView {
+  return {
+    type: "modal",
+    title: plain("Edit finding"),
+    close: plain("Close"),
+    blocks: [{ type: "section", text: { type: "mrkdwn", text: shorten(text, 3000) } }],
   };
 }

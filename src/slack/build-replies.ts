@@ -71,14 +71,16 @@ export const SLACK_TEXT_LIMIT = 40_000;
  * messages as it takes, each one code block within `limit` characters, cut at
  * a line end where there is one and never inside an entity or a character.
  */
-export function buildWriteFailureMessages(options: { reason: string; markdown: string; limit?: number }): string[] {
+export function buildWriteFailureMessages(options: { reason: string; markdown: string; limit?: number; intro?: string }): string[] {
   const limit = options.limit ?? SLACK_TEXT_LIMIT;
   // Three backticks in the entry would close the code block early.
   const markdown = escapeSlackText(options.markdown.replace(/```/g, "`\u200b``"));
-  const intro = [
-    `:warning: I could not save your finding to the research log: ${shortenSlackText(options.reason, 500)}`,
-    "Here is the entry, so nothing is lost. Try again later, or add it to the log by hand:",
-  ].join("\n");
+  const intro =
+    options.intro ??
+    [
+      `:warning: I could not save your finding to the research log: ${shortenSlackText(options.reason, 500)}`,
+      "Here is the entry, so nothing is lost. Try again later, or add it to the log by hand:",
+    ].join("\n");
   const continued = (part: number, total: number) => `(the entry, part ${part} of ${total})`;
   // Room for the fences and the longest heading; the part count is at most as long as the text.
   const heading = Math.max(intro.length, continued(markdown.length, markdown.length).length);

@@ -16,6 +16,8 @@ import { registerReactionJob, registerReactions } from "./register-reactions.js"
 import type { DigestPosted } from "./post-digest.js";
 import { postDigest } from "./post-digest.js";
 import { refuseNonObjectBodies } from "./refuse-non-object-bodies.js";
+import { registerEditFinding } from "./register-edit-finding.js";
+import { registerEditFindingJob } from "./edit-finding-job.js";
 
 /** Where Slack sends events, commands and interactions in HTTP mode. */
 const SLACK_EVENTS_PATH = "/slack/events";
@@ -134,6 +136,8 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
   };
   registerLogFinding(app, bot);
   registerLogFindingJob(app.client, bot);
+  registerEditFinding(app, bot);
+  registerEditFindingJob(app.client, bot);
   registerReactionJob(app.client, bot);
   registerFindingsCommand(app, bot);
   registerReactions(app, bot);

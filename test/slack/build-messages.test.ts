@@ -15,7 +15,7 @@ describe("buildAnnouncement", () => {
     logged_by: "U1",
   });
 
-  it("links the escaped title, shows category and status, who logged it and the commit", () => {
+  it("links the escaped title, shows category and status, an Edit button, who logged it and the commit", () => {
     expect(message.blocks).toMatchInlineSnapshot(`
       [
         {
@@ -39,6 +39,22 @@ describe("buildAnnouncement", () => {
             },
           ],
           "type": "section",
+        },
+        {
+          "block_id": "edit:2026-01-20-amp",
+          "elements": [
+            {
+              "action_id": "edit_finding",
+              "text": {
+                "emoji": true,
+                "text": "Edit",
+                "type": "plain_text",
+              },
+              "type": "button",
+              "value": "2026-01-20-amp",
+            },
+          ],
+          "type": "actions",
         },
         {
           "elements": [

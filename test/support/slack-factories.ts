@@ -170,6 +170,47 @@ export function messageActionBody(overrides: MessageActionOverrides): string {
   });
 }
 
+export interface BlockActionOverrides {
+  user?: { id: string; name?: string };
+  channel?: string;
+  /** The message the button is on, as Slack sends it (with its metadata for the app's own messages). */
+  message: { ts: string; text?: string; thread_ts?: string; metadata?: unknown; blocks?: unknown[] };
+  actionId: string;
+  value: string;
+  blockId?: string;
+}
+
+/** A block_actions payload's form body: a button pressed on a message. */
+export function blockActionsBody(overrides: BlockActionOverrides): string {
+  const user = overrides.user ?? { id: "U111", name: "ada" };
+  const channel = overrides.channel ?? "C100";
+  return interactivityBody({
+    type: "block_actions",
+    user: { id: user.id, username: user.name ?? "ada", name: user.name ?? "ada", team_id: "T1" },
+    api_app_id: "A1",
+    token: "verification-token-unused",
+    container: { type: "message", message_ts: overrides.message.ts, channel_id: channel, is_ephemeral: false },
+    trigger_id: triggerId(),
+    team: { id: "T1", domain: "fake" },
+    enterprise: null,
+    is_enterprise_install: false,
+    channel: { id: channel, name: "research" },
+    message: { type: "message", user: "UBOT", bot_id: "BBOT", text: overrides.message.text ?? "", ...overrides.message },
+    state: { values: {} },
+    response_url: "https://hooks.slack.test/actions/T1/1/x",
+    actions: [
+      {
+        action_id: overrides.actionId,
+        block_id: overrides.blockId ?? "actions",
+        text: { type: "plain_text", text: "Edit", emoji: true },
+        value: overrides.value,
+        type: "button",
+        action_ts: `${Date.now() / 1000}`,
+      },
+    ],
+  });
+}
+
 export interface ReactionEventOverrides {
   type?: "reaction_added" | "reaction_removed";
   user?: string;
