@@ -28,7 +28,7 @@ const DISCORD_OPERATIONS = {
   "/webhooks/{webhook_id}/{webhook_token}": ["post"],
   "/webhooks/{webhook_id}/{webhook_token}/messages/@original": ["patch"],
   "/channels/{channel_id}": ["get"],
-  "/channels/{channel_id}/messages": ["post"],
+  "/channels/{channel_id}/messages": ["get", "post"],
   "/channels/{channel_id}/messages/{message_id}": ["get", "patch"],
   "/channels/{channel_id}/messages/{message_id}/threads": ["post"],
 };

@@ -1,4 +1,5 @@
-import type { APIEmbed, MessageMentionOptions } from "discord.js";
+import { ButtonStyle, ComponentType } from "discord.js";
+import type { APIActionRowComponent, APIButtonComponent, APIEmbed, MessageMentionOptions } from "discord.js";
 import type { Status } from "../core/types.js";
 import { shorten } from "../core/shorten.js";
 import { escapeDiscordText, shortenEscaped } from "./escape-discord-text.js";
@@ -23,7 +24,17 @@ export interface DiscordMessage {
   content?: string;
   embeds: APIEmbed[];
   allowedMentions: MessageMentionOptions;
+  components?: APIActionRowComponent<APIButtonComponent>[];
 }
+
+/** The custom id of the Edit button on announcements; the entry is the one the message's marker names. */
+export const EDIT_BUTTON_ID = "rl:edit";
+
+/** A row with the Edit button. */
+export const editButtonRow = (): APIActionRowComponent<APIButtonComponent> => ({
+  type: ComponentType.ActionRow,
+  components: [{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: "Edit", custom_id: EDIT_BUTTON_ID }],
+});
 
 export interface AnnouncementPayload {
   id: string;
@@ -76,7 +87,7 @@ export function buildAnnouncement(payload: AnnouncementPayload, links: RelatedLi
   };
   if (payload.entryUrl !== undefined) embed.url = payload.entryUrl;
   if (details.length > 0) embed.description = details.join(" · ");
-  return { content: `New finding: **${escapeDiscordText(shorten(payload.title, 500))}**`, embeds: [embed], allowedMentions: NO_PINGS };
+  return { content: `New finding: **${escapeDiscordText(shorten(payload.title, 500))}**`, embeds: [embed], allowedMentions: NO_PINGS, components: [editButtonRow()] };
 }
 
 /** The announcement's embed with a new status (the rest as it was posted). */

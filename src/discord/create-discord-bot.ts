@@ -10,7 +10,9 @@ import type { DiscordBotContext, DiscordLogger } from "./bot-context.js";
 import type { Router } from "../routes/targets.js";
 import { routerForService } from "../routes/targets.js";
 import { buildCommands, FINDINGS_COMMAND, LOG_AS_FINDING_COMMAND, LOG_FINDING_COMMAND } from "./build-commands.js";
-import { NO_PINGS } from "./build-messages.js";
+import { EDIT_BUTTON_ID, NO_PINGS } from "./build-messages.js";
+import { isEditModal, openEditModal, submitEdit } from "./handle-edit-finding.js";
+import { registerEditFindingJob } from "./edit-finding-job.js";
 import { handleFindingsCommand } from "./handle-findings-command.js";
 import { openFindingModal, openFindingModalFromMessage, registerLogFindingJob, submitFinding } from "./handle-log-finding.js";
 import { handleReaction, registerReactionJob } from "./handle-reactions.js";
@@ -82,6 +84,7 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
     worker: options.worker,
   };
   registerLogFindingJob(bot);
+  registerEditFindingJob(bot);
   registerReactionJob(bot);
 
   client.on(Events.InteractionCreate, (interaction) => {
@@ -135,7 +138,10 @@ async function handleInteraction(bot: DiscordBotContext, interaction: Interactio
     else if (interaction.commandName === FINDINGS_COMMAND) await handleFindingsCommand(interaction, bot);
   } else if (interaction.isMessageContextMenuCommand()) {
     if (interaction.commandName === LOG_AS_FINDING_COMMAND) await openFindingModalFromMessage(interaction, bot);
+  } else if (interaction.isButton()) {
+    if (interaction.customId === EDIT_BUTTON_ID) await openEditModal(interaction, bot);
   } else if (interaction.isModalSubmit()) {
-    await submitFinding(interaction, bot);
+    if (isEditModal(interaction.customId)) await submitEdit(interaction, bot);
+    else await submitFinding(interaction, bot);
   }
 }

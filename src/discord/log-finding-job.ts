@@ -60,7 +60,7 @@ export function pack(parts: readonly string[], max = 2000): string[] {
  * ephemeral reply while the interaction token lives, later by DM (or, when
  * DMs are closed, in the channel).
  */
-async function tell(bot: DiscordBotContext, job: DiscordFindingJob, context: JobContext, messages: readonly string[]): Promise<void> {
+export async function tell(bot: DiscordBotContext, job: Pick<DiscordFindingJob, "interaction" | "userId" | "context">, context: JobContext, messages: readonly string[]): Promise<void> {
   const [first, ...more] = messages;
   if (first === undefined) return;
   const { applicationId, token } = job.interaction;

@@ -101,6 +101,11 @@ export function logAsFindingCommand(fake: FakeDiscord, message: FakeDiscordMessa
   });
 }
 
+/** A button pressed on one of the bot's messages (MESSAGE_COMPONENT), carrying the message as Discord does. */
+export function buttonPress(fake: FakeDiscord, message: FakeDiscordMessage, customId: string, overrides: InteractionOverrides = {}) {
+  return { ...base(fake, 3, { custom_id: customId, component_type: 2 }, { channelId: message.channel_id, ...overrides }), message: fake.messageJson(message.id) };
+}
+
 /** The modal as the bot sent it in an interaction callback (type 9). */
 export interface SentModal {
   custom_id: string;
@@ -124,12 +129,14 @@ export const AMP_VALUES: ModalValues = {
  * A MODAL_SUBMIT for the modal the bot sent: each label's text input with the
  * typed value (or the prefilled one, or empty), as Discord reports them.
  */
-export function modalSubmit(fake: FakeDiscord, modal: SentModal, values: ModalValues, overrides: InteractionOverrides = {}) {
+export function modalSubmit(fake: FakeDiscord, modal: SentModal, values: ModalValues, overrides: InteractionOverrides & { message?: FakeDiscordMessage } = {}) {
   const components = modal.components.map((label, index) => {
     const input = label.component;
     if (input === undefined) throw new Error("modal component without a text input");
     const value = values[input.custom_id as keyof ModalValues] ?? input.value ?? "";
     return { type: 18, id: index * 2 + 1, component: { type: 4, id: index * 2 + 2, custom_id: input.custom_id, value } };
   });
-  return base(fake, 5, { custom_id: modal.custom_id, components }, overrides);
+  const { message, ...rest } = overrides;
+  // A modal opened from a button on a message comes back with that message.
+  return { ...base(fake, 5, { custom_id: modal.custom_id, components }, rest), ...(message === undefined ? {} : { message: fake.messageJson(message.id) }) };
 }

@@ -88,6 +88,8 @@ export interface FakeDiscord {
   /** Messages in creation order (all channels and threads). */
   readonly messages: readonly FakeDiscordMessage[];
   message(id: string): FakeDiscordMessage | undefined;
+  /** A message as the REST API answers it (what Discord puts in a component interaction's `message`). */
+  messageJson(id: string): Record<string, unknown> | undefined;
   /** Messages in a channel or thread, oldest first. */
   inChannel(channelId: string): FakeDiscordMessage[];
   channel(id: string): FakeChannel | undefined;
@@ -418,6 +420,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       const channel = channels.get(m[1] ?? "");
       if (channel === undefined) return [404, { message: "Unknown Channel", code: 10003 }];
       if (method === "POST" && m[2] === undefined) return [200, messageJson(createMessage(channel.id, botUser, body))];
+      if (method === "GET" && m[2] === undefined) {
+        // Get Channel Messages: newest first, at most `limit` (default 50, at most 100).
+        const limit = Math.min(100, Math.max(1, Number(query.get("limit") ?? 50) || 50));
+        return [200, messages.filter((x) => x.channel_id === channel.id).reverse().slice(0, limit).map(messageJson)];
+      }
       const message = messages.find((x) => x.id === m?.[2] && x.channel_id === channel.id);
       if (message === undefined) return [404, { message: "Unknown Message", code: 10008 }];
       if (method === "GET" && m[3] === undefined) return [200, messageJson(message)];
@@ -558,6 +565,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     requestsTo: (method, path) => requests.filter((r) => r.method === method && (typeof path === "string" ? r.path === path : path.test(r.path))),
     messages,
     message: (id) => messages.find((m) => m.id === id),
+    messageJson(id) {
+      const message = messages.find((m) => m.id === id);
+      return message === undefined ? undefined : messageJson(message);
+    },
     inChannel: (id) => messages.filter((m) => m.channel_id === id),
     channel: (id) => channels.get(id),
     addChannel(name) {
