@@ -128,6 +128,8 @@ export interface LogService {
   ): Promise<EditEntryResult>;
   /** The entry as it is in the file now, for an edit form; undefined when there is no such entry. @throws StoreError */
   editForm(id: string): Promise<EditForm | undefined>;
+  /** The entry's markdown as it is in the file now (heading through its last line). @throws StoreError */
+  entryMarkdown(id: string): Promise<{ markdown: string } | undefined>;
   /**
    * Rewrite entry `id` with `input` (fields left out keep their value in the
    * file). With `version` (from `editForm`), nothing is written when the entry
@@ -272,6 +274,12 @@ export function createLogService(options: LogServiceOptions): LogService {
       const found = text === undefined ? undefined : entryForEdit(text, id);
       if (found === undefined) return undefined;
       return { id, input: formInputOf(found.entry), version: found.version, url: store.entryUrl(id) };
+    },
+
+    async entryMarkdown(id) {
+      const { text } = await store.read({ allowCached: true });
+      const found = text === undefined ? undefined : entryForEdit(text, id);
+      return found === undefined ? undefined : { markdown: found.markdown };
     },
 
     async editFinding(id, input, version, by) {

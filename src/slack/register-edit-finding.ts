@@ -4,13 +4,16 @@ import type { BotContext } from "./bot-context.js";
 import { EDIT_FINDING_ACTION_ID } from "./build-announcement.js";
 import { buildFindingModal, buildLoadingModal, buildNoticeModal, EDIT_FINDING_CALLBACK_ID, MAX_INPUT_LENGTH, parseModalContext } from "./build-finding-modal.js";
 import type { ModalContext } from "./build-finding-modal.js";
-import { NOT_ALLOWED_MESSAGE } from "./build-replies.js";
+import { buildWriteFailureMessages, NOT_ALLOWED_MESSAGE } from "./build-replies.js";
 import type { SlackEditJob } from "./edit-finding-job.js";
 import { SLACK_EDIT_JOB } from "./edit-finding-job.js";
 import { readMessageMeaning } from "./message-metadata.js";
 import { toViewErrors, viewToInput } from "./view-to-input.js";
 import { messageOf } from "../error-details.js";
 import type { FindingInput } from "../core/types.js";
+
+/** How long a submission may spend checking the entry before it is acknowledged (Slack waits 3 s). */
+const FORM_CHECK_MS = 1500;
 
 /** Slack's limit for the Related input (see build-finding-modal.ts). */
 const MAX_RELATED_LENGTH = 1000;
@@ -88,7 +91,7 @@ export function registerEditFinding(app: App, bot: BotContext): void {
     });
   });
 
-  app.view({ callback_id: EDIT_FINDING_CALLBACK_ID, type: "view_submission" }, async ({ ack, body, view }) => {
+  app.view({ callback_id: EDIT_FINDING_CALLBACK_ID, type: "view_submission" }, async ({ ack, body, view, client }) => {
     const context = parseModalContext(view.private_metadata);
     const edit = context?.edit;
     if (context === undefined || edit === undefined) {
@@ -106,6 +109,18 @@ export function registerEditFinding(app: App, bot: BotContext): void {
       return;
     }
     const userId = body.user.id;
+    // Refused on the form when the entry already changed since the form was filled (a hand edit, another edit,
+    // a ✅), when the log can be read quickly enough; the job checks again when it writes.
+    const current = await Promise.race([target.service.editForm(edit.id).catch(() => undefined), new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), FORM_CHECK_MS).unref())]);
+    if (current !== undefined && current.version !== edit.version) {
+      await ack({ response_action: "errors", errors: { title: "This finding changed in the log since you opened the form, so nothing was saved. Close the form and press Edit again: I sent you the entry as it is now." } });
+      const { markdown } = (await target.service.entryMarkdown(edit.id).catch(() => undefined)) ?? { markdown: undefined };
+      if (markdown !== undefined) {
+        const texts = buildWriteFailureMessages({ reason: "", markdown, intro: ":information_source: The finding you were editing, as it is in the log now:" });
+        for (const text of texts) await client.chat.postMessage({ channel: userId, text }).catch(() => undefined);
+      }
+      return;
+    }
     const job: SlackEditJob = { id: edit.id, version: edit.version, input, channel: context.channel, ts: edit.ts, threadTs: context.threadTs, userId, userName: body.user.name, target: target.name };
     // Recorded durably before the ack, as a new finding is; a double-click submits the same view twice and is refused as a duplicate.
     const jobId = `slack:edit:${view.id}:${createHash("sha256").update(JSON.stringify(view.state.values)).digest("hex").slice(0, 32)}`;

@@ -45,10 +45,20 @@ async function pressEdit(announcement: FakeSlackMessage, user = "U111"): Promise
   return { view, values };
 }
 
+/** What the edit form was filled with, as typed fields. */
+const fieldsOf = (form: { values: Record<string, string | undefined> }): FindingFields => ({
+  title: form.values.title,
+  category: form.values.category,
+  status: form.values.status,
+  related: form.values.related,
+  finding: form.values.finding,
+  impact: form.values.impact,
+  actionItems: form.values.action_items,
+});
+
 /** Submits the edit form with `changes` over what it was filled with. */
 async function submit(form: { view: Record<string, unknown>; values: Record<string, string | undefined> }, changes: Partial<FindingFields>) {
-  const fields = { title: form.values.title, category: form.values.category, status: form.values.status, related: form.values.related, finding: form.values.finding, impact: form.values.impact, actionItems: form.values.action_items };
-  const response = await h.send(viewSubmissionBody({ callbackId: "edit_finding", privateMetadata: String(form.view.private_metadata), values: findingViewState({ ...fields, ...changes }) }));
+  const response = await h.send(viewSubmissionBody({ callbackId: "edit_finding", privateMetadata: String(form.view.private_metadata), values: findingViewState({ ...fieldsOf(form), ...changes }) }));
   expect(response.status).toBe(200);
 }
 
@@ -99,7 +109,7 @@ describe("Edit from Slack", () => {
     expect(logCommits(h)[0]?.message.split("\n")[0]).toBe("docs: check action item - AMP breaks complex tensors");
   });
 
-  it("refuses the submit when the entry changed by hand after the form opened: nothing written, the hand edit kept, the person shown the entry now", async () => {
+  it("refuses the submit on the form when the entry changed by hand after the form opened: nothing written, the hand edit kept, the entry now sent to the person", async () => {
     h = await startHarness();
     const announcement = await logged();
     const form = await pressEdit(announcement);
@@ -107,14 +117,28 @@ describe("Edit from Slack", () => {
     const handEdited = (h.log() ?? "").replace("- [ ] Test with bfloat16", "- [x] Test with bfloat16");
     h.github.setFile(h.github.defaultBranch, LOG_PATH, handEdited);
     const commits = logCommits(h).length;
-    await submit(form, { title: "Overwrite attempt" });
-    await h.slack.waitFor((s) => s.messages.some((m) => m.channel === "U111" && /Your edit was not saved/.test(m.text ?? "")), 10_000);
+    const response = await h.send(viewSubmissionBody({ callbackId: "edit_finding", privateMetadata: String(form.view.private_metadata), values: findingViewState({ ...fieldsOf(form), title: "Overwrite attempt" }) }));
+    expect(response.json).toMatchObject({ response_action: "errors", errors: { title: expect.stringMatching(/changed in the log since you opened the form, so nothing was saved/) } });
+    await h.slack.waitFor((s) => s.messages.some((m) => m.channel === "U111" && /as it is in the log now/.test(m.text ?? "")), 10_000);
     await settle(h);
     expect(h.log()).toBe(handEdited);
     expect(logCommits(h)).toHaveLength(commits);
-    const dm = h.slack.messages.find((m) => m.channel === "U111" && /Your edit was not saved/.test(m.text ?? ""));
-    expect(dm?.text).toContain("changed in the log since the form was opened");
-    expect(dm?.text).toContain("- [x] Test with bfloat16");
+    expect(h.slack.messages.find((m) => m.channel === "U111" && /as it is in the log now/.test(m.text ?? ""))?.text).toContain("- [x] Test with bfloat16");
+  });
+
+  it("refuses the edit when the entry is edited by hand between the submit and the write, and keeps the hand edit", async () => {
+    h = await startHarness();
+    const announcement = await logged();
+    const form = await pressEdit(announcement);
+    if (form === undefined) throw new Error("no form");
+    h.github.humanCommitBeforeNextPut((text) => (text ?? "").replace("- [ ] Test with bfloat16", "- [x] Test with bfloat16"));
+    await submit(form, { title: "Overwrite attempt" });
+    await h.slack.waitFor((s) => s.messages.some((m) => m.channel === "U111" && /Your edit was not saved/.test(m.text ?? "")), 10_000);
+    await settle(h);
+    const log = h.log() ?? "";
+    expect(log).toContain("- [x] Test with bfloat16");
+    expect(log).not.toContain("Overwrite attempt");
+    expect(h.slack.messages.find((m) => m.channel === "U111" && /Your edit was not saved/.test(m.text ?? ""))?.text).toContain("changed in the log since the form was opened");
   });
 
   it("applies an edit submitted after a restart of the bot exactly once", async () => {
