@@ -1,3 +1,5 @@
+import type { types } from "@slack/bolt";
+import { EDIT_FINDING_ACTION_ID } from "./build-announcement.js";
 import { escapeSlackText, shortenEscaped, shortenSlackText, slackLink } from "./escape-slack-text.js";
 import type { EntrySummary } from "../services/log-service.js";
 import type { Target } from "../routes/targets.js";
@@ -19,9 +21,29 @@ export function buildWhereReply(target: Pick<Target, "name" | "where">, routed: 
 }
 
 /** What `/findings open` and `/findings search` show of an entry. */
-export type ListedEntry = Pick<EntrySummary, "title" | "category" | "status" | "url" | "date" | "actionItems">;
+export type ListedEntry = Pick<EntrySummary, "title" | "category" | "status" | "url" | "date" | "actionItems"> & { id?: string };
 
 const MAX_LISTED = 25;
+
+/**
+ * The same list as blocks: each entry a section with an Edit button (the
+ * 25 listed fit Slack's 50 blocks), the text as the message's fallback.
+ */
+export function buildFindingsListBlocks(heading: string, entries: readonly ListedEntry[]): { text: string; blocks: types.KnownBlock[] } {
+  const text = buildFindingsList(heading, entries);
+  if (entries.length === 0) return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] };
+  const [first = "", ...lines] = text.split("\n");
+  const blocks: types.KnownBlock[] = [{ type: "section", text: { type: "mrkdwn", text: first } }];
+  lines.forEach((line, index) => {
+    const id = entries[index]?.id;
+    blocks.push({
+      type: "section",
+      text: { type: "mrkdwn", text: shortenEscaped(line, 3000) },
+      ...(id === undefined || index >= MAX_LISTED ? {} : { accessory: { type: "button", action_id: EDIT_FINDING_ACTION_ID, text: { type: "plain_text", text: "Edit", emoji: true }, value: id } }),
+    });
+  });
+  return { text, blocks };
+}
 
 /** The ephemeral answer to `/findings open` and `/findings search`. */
 export function buildFindingsList(heading: string, entries: readonly ListedEntry[]): string {

@@ -1,6 +1,6 @@
 import type { App } from "@slack/bolt";
 import type { BotContext } from "./bot-context.js";
-import { buildFindingsList, buildWhereReply, FINDINGS_USAGE, NOT_ALLOWED_MESSAGE } from "./build-replies.js";
+import { buildFindingsListBlocks, buildWhereReply, FINDINGS_USAGE, NOT_ALLOWED_MESSAGE } from "./build-replies.js";
 import { escapeSlackText } from "./escape-slack-text.js";
 import { isAllowed } from "./is-allowed.js";
 import { postDigest } from "./post-digest.js";
@@ -22,7 +22,8 @@ export function registerFindingsCommand(app: App, bot: BotContext): void {
       await ack();
       try {
         const entries = sub === "open" ? await service.list({ open: true }) : await service.list({ search: words });
-        await tell(buildFindingsList(sub === "open" ? "Open findings" : `Findings matching “${words}”`, entries));
+        const list = buildFindingsListBlocks(sub === "open" ? "Open findings" : `Findings matching “${words}”`, entries);
+        await respond({ response_type: "ephemeral", text: list.text, blocks: list.blocks });
       } catch (error) {
         await tell(`Sorry, I could not read the research log: ${escapeSlackText(messageOf(error))}`);
       }

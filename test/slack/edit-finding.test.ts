@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { FakeSlackMessage } from "../support/fake-slack.js";
-import { blockActionsBody, findingViewState, reactionEventBody, viewSubmissionBody } from "../support/slack-factories.js";
+import { blockActionsBody, findingViewState, reactionEventBody, slashCommandBody, viewSubmissionBody } from "../support/slack-factories.js";
 import type { FindingFields } from "../support/slack-factories.js";
 import type { Harness } from "./slack-harness.js";
 import { LOG_PATH, logCommits, settle, startHarness } from "./slack-harness.js";
@@ -153,6 +153,23 @@ describe("Edit from Slack", () => {
     await submit(form, { impact: "Training is 2x slower." });
     await settle(h, 300);
     expect(logCommits(h).filter((c) => c.message.startsWith("docs: edit finding"))).toHaveLength(1);
+  });
+
+  it("puts an Edit button on each entry /findings lists, which opens the same form", async () => {
+    h = await startHarness();
+    await logged();
+    const responseUrl = h.slack.responseUrl();
+    await h.send(slashCommandBody({ command: "/findings", text: "open", response_url: responseUrl, channel_id: "C100" }));
+    const id = responseUrl.split("/").at(-1) ?? "";
+    await h.slack.waitFor((s) => s.responses.some((r) => r.id === id));
+    const blocks = h.slack.responses.find((r) => r.id === id)?.body.blocks as { accessory?: { action_id: string; value: string } }[];
+    const button = blocks.find((b) => b.accessory?.action_id === "edit_finding")?.accessory;
+    expect(button?.value).toBe("2026-01-21-amp-breaks-complex-number-operations");
+    const updates = h.slack.callsTo("views.update").length;
+    // An ephemeral message carries no metadata: without an allow-list, whoever may log findings may edit from the list.
+    await h.send(blockActionsBody({ user: { id: "U222" }, channel: "C100", message: { ts: "1767000099.000099" }, actionId: "edit_finding", value: button?.value ?? "" }));
+    await h.slack.waitFor((s) => s.callsTo("views.update").length > updates);
+    expect(h.slack.callsTo("views.update").at(-1)?.args.view).toMatchObject({ callback_id: "edit_finding", title: { text: "Edit finding" } });
   });
 
   it("lets only the author and the allow-list edit", async () => {
