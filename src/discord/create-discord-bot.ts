@@ -11,7 +11,7 @@ import type { Router } from "../routes/targets.js";
 import { routerForService } from "../routes/targets.js";
 import { buildCommands, FINDINGS_COMMAND, LOG_AS_FINDING_COMMAND, LOG_FINDING_COMMAND } from "./build-commands.js";
 import { EDIT_BUTTON_ID, NO_PINGS } from "./build-messages.js";
-import { isEditModal, openEditModal, submitEdit } from "./handle-edit-finding.js";
+import { isEditModal, LIST_EDIT_PREFIX, openEditModal, submitEdit } from "./handle-edit-finding.js";
 import { registerEditFindingJob } from "./edit-finding-job.js";
 import { handleFindingsCommand } from "./handle-findings-command.js";
 import { openFindingModal, openFindingModalFromMessage, registerLogFindingJob, submitFinding } from "./handle-log-finding.js";
@@ -139,7 +139,7 @@ async function handleInteraction(bot: DiscordBotContext, interaction: Interactio
   } else if (interaction.isMessageContextMenuCommand()) {
     if (interaction.commandName === LOG_AS_FINDING_COMMAND) await openFindingModalFromMessage(interaction, bot);
   } else if (interaction.isButton()) {
-    if (interaction.customId === EDIT_BUTTON_ID) await openEditModal(interaction, bot);
+    if (interaction.customId === EDIT_BUTTON_ID || interaction.customId.startsWith(LIST_EDIT_PREFIX)) await openEditModal(interaction, bot);
   } else if (interaction.isModalSubmit()) {
     if (isEditModal(interaction.customId)) await submitEdit(interaction, bot);
     else await submitFinding(interaction, bot);

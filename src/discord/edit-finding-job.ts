@@ -22,7 +22,8 @@ export interface DiscordEditJob {
   input: FindingInput;
   /** The announcement the Edit button was on, and its thread. */
   channelId: string;
-  messageId: string;
+  /** Absent for an edit from a `/findings` list. */
+  messageId: string | undefined;
   threadId: string | undefined;
   userId: string;
   /** The name the commit credits (the person's display name in the server). */
@@ -78,7 +79,7 @@ export async function runDiscordEditJob(bot: DiscordBotContext, job: DiscordEdit
 async function reannounce(bot: DiscordBotContext, edited: Edited, job: DiscordEditJob, context: JobContext): Promise<void> {
   const { finding } = edited;
   const channel = await sendableChannel(bot.client, job.channelId);
-  if (context.steps.announcement === undefined && "messages" in channel) {
+  if (job.messageId !== undefined && context.steps.announcement === undefined && "messages" in channel) {
     const message = await channel.messages.fetch(job.messageId);
     const embed = message.embeds[0];
     const before = readMarker(embed?.footer?.text);

@@ -14,8 +14,20 @@ import { readMarker } from "./message-marker.js";
 
 const EPHEMERAL = MessageFlags.Ephemeral;
 
-/** `rl:e:<version>`: the edit form; the entry is the one the announcement it was opened from names. */
+/** `rl:e:<version>[:<entry key>]`: the edit form; without a key, the entry is the one the announcement it was opened from names. */
 const EDIT_MODAL_PREFIX = "rl:e:";
+
+/** `rl:edit:<entry key>`: an Edit button on a `/findings` list (ids can be longer than a custom id's 100 characters). */
+export const LIST_EDIT_PREFIX = "rl:edit:";
+
+/** A short key for an entry id, for custom ids. */
+export const entryKey = (id: string): string => createHash("sha256").update(id).digest("hex").slice(0, 16);
+
+/** The id of the entry with this key in a channel's log, if there is one. */
+async function idOfKey(bot: DiscordBotContext, interaction: ButtonInteraction | ModalSubmitInteraction, key: string): Promise<string | undefined> {
+  const target = targetOf(bot, interaction.channel, interaction.channelId ?? undefined, interaction.guildId);
+  return (await target.service.list()).find((entry) => entryKey(entry.id) === key)?.id;
+}
 
 /** The entry an announcement stands for, and who logged it (its `Logged by <@id>`). */
 function announcementOf(message: Message | null | undefined): { id: string; author: string | undefined } | undefined {
@@ -32,8 +44,14 @@ function announcementOf(message: Message | null | undefined): { id: string; auth
  * not in the form (a modal holds five inputs): a ✅ or the CLI changes them.
  */
 export async function openEditModal(interaction: ButtonInteraction, bot: DiscordBotContext): Promise<void> {
-  const entry = announcementOf(interaction.message);
-  if (entry === undefined) return;
+  // From a /findings list the author is not known: whoever may log findings may edit (as in Slack without an allow-list).
+  const key = interaction.customId.startsWith(LIST_EDIT_PREFIX) ? interaction.customId.slice(LIST_EDIT_PREFIX.length) : undefined;
+  const listed = key === undefined ? undefined : await idOfKey(bot, interaction, key);
+  const entry = key === undefined ? announcementOf(interaction.message) : listed === undefined ? undefined : { id: listed, author: interaction.user.id };
+  if (entry === undefined) {
+    if (key !== undefined) await interaction.reply({ content: "That finding is not in the log any more: it may have been renamed or removed.", flags: EPHEMERAL, allowedMentions: NO_PINGS });
+    return;
+  }
   if (entry.author !== interaction.user.id) {
     await interaction.reply({ content: "Sorry, only the person who logged this finding can edit it here.", flags: EPHEMERAL, allowedMentions: NO_PINGS });
     return;
@@ -60,7 +78,7 @@ export async function openEditModal(interaction: ButtonInteraction, bot: Discord
     impact: input.impact,
     actionItems: items.join("\n"),
   });
-  await interaction.showModal({ ...modal, custom_id: `${EDIT_MODAL_PREFIX}${form.version}`, title: "Edit finding" });
+  await interaction.showModal({ ...modal, custom_id: `${EDIT_MODAL_PREFIX}${form.version}${key === undefined ? "" : `:${key}`}`, title: "Edit finding" });
 }
 
 /** True for the edit form's submission. */
@@ -68,9 +86,11 @@ export const isEditModal = (customId: string): boolean => customId.startsWith(ED
 
 /** The edit form's submission: recorded in the outbox, acknowledged, then committed by the job. */
 export async function submitEdit(interaction: ModalSubmitInteraction, bot: DiscordBotContext): Promise<void> {
-  const entry = announcementOf(interaction.message);
-  if (entry === undefined || interaction.message === null) {
-    await interaction.reply({ content: "This form has expired: press Edit again.", flags: EPHEMERAL, allowedMentions: NO_PINGS });
+  const [version = "", key] = interaction.customId.slice(EDIT_MODAL_PREFIX.length).split(":");
+  const listed = key === undefined ? undefined : await idOfKey(bot, interaction, key);
+  const entry = key === undefined ? announcementOf(interaction.message) : listed === undefined ? undefined : { id: listed, author: undefined };
+  if (entry === undefined) {
+    await interaction.reply({ content: "This form has expired, or the finding was renamed: press Edit again.", flags: EPHEMERAL, allowedMentions: NO_PINGS });
     return;
   }
   const value = (id: string): string | undefined => {
@@ -87,21 +107,22 @@ export async function submitEdit(interaction: ModalSubmitInteraction, bot: Disco
     impact: value(FINDING_INPUT_IDS.impact),
     actionItems: value(FINDING_INPUT_IDS.actionItems) ?? "",
   };
-  const message = interaction.message;
+  // From an announcement: it is updated, and new items go in its thread. From a list: there is no announcement to update.
+  const message = key === undefined ? interaction.message : null;
   const target = targetOf(bot, interaction.channel, interaction.channelId ?? undefined, interaction.guildId);
   const job: DiscordEditJob = {
     id: entry.id,
-    version: interaction.customId.slice(EDIT_MODAL_PREFIX.length),
+    version,
     input,
-    channelId: message.channelId,
-    messageId: message.id,
-    threadId: message.thread?.id ?? (message.hasThread ? message.id : undefined),
+    channelId: message?.channelId ?? interaction.channelId ?? "",
+    messageId: message?.id,
+    threadId: message === null ? undefined : (message.thread?.id ?? (message.hasThread ? message.id : undefined)),
     userId: interaction.user.id,
     authorName: (interaction.member !== null && "displayName" in interaction.member ? interaction.member.displayName : undefined) ?? interaction.user.globalName ?? interaction.user.username,
     interaction: { applicationId: interaction.applicationId, token: interaction.token },
     target: target.name,
   };
-  const id = `discord:edit:${createHash("sha256").update(JSON.stringify([interaction.user.id, message.id, interaction.customId, input])).digest("hex").slice(0, 32)}`;
+  const id = `discord:edit:${createHash("sha256").update(JSON.stringify([interaction.user.id, message?.id ?? entry.id, interaction.customId, input])).digest("hex").slice(0, 32)}`;
   let deferred!: () => void;
   const acknowledged = new Promise<void>((resolve) => (deferred = resolve));
   try {

@@ -1,5 +1,7 @@
-import { MessageFlags } from "discord.js";
-import type { ChatInputCommandInteraction } from "discord.js";
+import { ButtonStyle, ComponentType, MessageFlags } from "discord.js";
+import type { APIActionRowComponent, APIButtonComponent, ChatInputCommandInteraction } from "discord.js";
+import type { EntrySummary } from "../services/log-service.js";
+import { entryKey, LIST_EDIT_PREFIX } from "./handle-edit-finding.js";
 import { messageOf } from "../error-details.js";
 import type { DiscordBotContext } from "./bot-context.js";
 import { targetOf } from "./bot-context.js";
@@ -16,12 +18,19 @@ export async function handleFindingsCommand(interaction: ChatInputCommandInterac
   // Reading the log can take longer than the 3 s Discord gives the first answer.
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const tell = (content: string) => interaction.editReply({ content: shorten(content, 2000), allowedMentions: NO_PINGS });
+  /** The list, with an Edit button for each of its first 25 entries (Discord's five rows of five). */
+  const list = (heading: string, entries: readonly EntrySummary[]) =>
+    interaction.editReply({
+      content: shorten(buildFindingsList(heading, entries), 2000),
+      allowedMentions: NO_PINGS,
+      components: editRows(entries),
+    });
   try {
     if (sub === "open") {
-      await tell(buildFindingsList("Open findings", await service.list({ open: true })));
+      await list("Open findings", await service.list({ open: true }));
     } else if (sub === "search") {
       const words = interaction.options.getString("words", true).trim();
-      await tell(buildFindingsList(`Findings matching “${words}”`, await service.list({ search: words })));
+      await list(`Findings matching “${words}”`, await service.list({ search: words }));
     } else if (sub === "where") {
       await tell(buildWhereReply(target, bot.router.targets.length > 1));
     } else if (sub === "digest") {
@@ -34,4 +43,17 @@ export async function handleFindingsCommand(interaction: ChatInputCommandInterac
     bot.logger.error(`/findings ${sub} failed: ${messageOf(error)}`);
     await tell(`Sorry, I could not do that: ${escapeDiscordText(messageOf(error))}`);
   }
+}
+
+/** Up to 25 Edit buttons, five to a row, labelled with the entries' titles. */
+function editRows(entries: readonly EntrySummary[]): APIActionRowComponent<APIButtonComponent>[] {
+  const buttons: APIButtonComponent[] = entries.slice(0, 25).map((entry) => ({
+    type: ComponentType.Button,
+    style: ButtonStyle.Secondary,
+    label: shorten(`Edit: ${entry.title}`, 80),
+    custom_id: `${LIST_EDIT_PREFIX}${entryKey(entry.id)}`,
+  }));
+  const rows: APIActionRowComponent<APIButtonComponent>[] = [];
+  for (let i = 0; i < buttons.length; i += 5) rows.push({ type: ComponentType.ActionRow, components: buttons.slice(i, i + 5) });
+  return rows;
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { AMP_VALUES, buttonPress, GRACE, modalSubmit } from "../support/discord-factories.js";
+import { AMP_VALUES, buttonPress, findingsCommand, GRACE, modalSubmit } from "../support/discord-factories.js";
 import type { SentModal } from "../support/discord-factories.js";
 import type { FakeDiscordMessage } from "../support/fake-discord.js";
 import type { DiscordHarness } from "./discord-harness.js";
@@ -105,6 +105,28 @@ describe("Edit from Discord", () => {
     await settle(h, submit.id);
     expect(h.log()).toContain("### Impact\nTraining is 2x slower.\n");
     expect(logCommits(h).filter((c) => c.message.startsWith("docs: edit finding"))).toHaveLength(1);
+  });
+
+  it("puts an Edit button on each entry /findings lists, which opens the form and saves the edit", async () => {
+    h = await startDiscordHarness();
+    await logged();
+    const open = findingsCommand(h.discord, "open");
+    await h.interact(open);
+    await settle(h, open.id);
+    const reply = h.discord.answer(open.id).original as { components?: { components: { custom_id: string; label: string }[] }[] };
+    const button = reply.components?.[0]?.components[0];
+    expect(button?.label).toBe("Edit: AMP Breaks Complex Number Operations");
+    expect(button?.custom_id).toMatch(/^rl:edit:[0-9a-f]{16}$/);
+    const ephemeral = { id: "1300000000000000999", channel_id: h.discord.channelId, author: { id: h.discord.applicationId, username: "research-log", discriminator: "0", avatar: null, global_name: null, bot: true }, content: "Open findings (1)", embeds: [], timestamp: new Date().toISOString(), edited_timestamp: null, tts: false, mention_everyone: false, mentions: [], mention_roles: [], attachments: [], components: [], pinned: false, type: 20, flags: 64 };
+    const press = buttonPress(h.discord, ephemeral, button?.custom_id ?? "", { user: GRACE });
+    await h.interact(press);
+    const modal = h.discord.answer(press.id).callback?.data as unknown as SentModal;
+    expect(modal.custom_id).toMatch(/^rl:e:[0-9a-f]+:[0-9a-f]{16}$/);
+    const submit = modalSubmit(h.discord, modal, { impact: "Edited from the list." }, { user: GRACE });
+    await h.interact(submit);
+    await settle(h, submit.id);
+    expect(h.log()).toContain("### Impact\nEdited from the list.\n");
+    expect(logCommits(h)[0]?.message.split("\n")[0]).toBe("docs: edit finding - AMP Breaks Complex Number Operations");
   });
 
   it("lets only the person who logged it edit", async () => {

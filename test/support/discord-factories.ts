@@ -102,8 +102,10 @@ export function logAsFindingCommand(fake: FakeDiscord, message: FakeDiscordMessa
 }
 
 /** A button pressed on one of the bot's messages (MESSAGE_COMPONENT), carrying the message as Discord does. */
-export function buttonPress(fake: FakeDiscord, message: FakeDiscordMessage, customId: string, overrides: InteractionOverrides = {}) {
-  return { ...base(fake, 3, { custom_id: customId, component_type: 2 }, { channelId: message.channel_id, ...overrides }), message: fake.messageJson(message.id) };
+export function buttonPress(fake: FakeDiscord, message: FakeDiscordMessage | Record<string, unknown>, customId: string, overrides: InteractionOverrides = {}) {
+  // One of the fake's messages, or (for an ephemeral reply, which the fake does not keep) the message as given.
+  const json = "reactions" in message && message.reactions instanceof Map ? fake.messageJson(String(message.id)) : message;
+  return { ...base(fake, 3, { custom_id: customId, component_type: 2 }, { channelId: String(message.channel_id), ...overrides }), message: json };
 }
 
 /** The modal as the bot sent it in an interaction callback (type 9). */

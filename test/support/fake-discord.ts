@@ -50,6 +50,8 @@ export interface FakeDiscordMessage {
   author: FakeDiscordUser;
   content: string;
   embeds: Record<string, unknown>[];
+  /** Buttons and other components, as sent. */
+  components: unknown[];
   /** The allowed_mentions the bot sent with it (and with its last edit). */
   allowed_mentions: unknown;
   reactions: Map<string, Set<string>>;
@@ -127,6 +129,18 @@ export const nextId = (): string => (snowflake += 1n).toString();
 
 const API_PREFIX = "/api/v10";
 
+/** Components as Discord answers them: each with a numeric `id` (assigned in order, depth first, where the request gave none). */
+function componentsJson(components: unknown): Record<string, unknown>[] {
+  let next = 0;
+  const number = (component: Record<string, unknown>): Record<string, unknown> => {
+    next += 1;
+    const id = typeof component.id === "number" ? component.id : next;
+    const children = Array.isArray(component.components) ? { components: (component.components as Record<string, unknown>[]).map(number) } : {};
+    return { ...component, id, ...children };
+  };
+  return Array.isArray(components) ? (components as Record<string, unknown>[]).map(number) : [];
+}
+
 /** What every message the fake answers with says when nothing was sent for it: no mentions, attachments or components. */
 const MESSAGE_DEFAULTS = { tts: false, mention_everyone: false, mentions: [], mention_roles: [], attachments: [], components: [], pinned: false } as const;
 
@@ -191,6 +205,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       timestamp: m.timestamp,
       edited_timestamp: m.edited_timestamp,
       ...MESSAGE_DEFAULTS,
+      components: componentsJson(m.components),
       type: 0,
       flags: thread === undefined ? 0 : 32,
       reactions: [...m.reactions].filter(([, who]) => who.size > 0).map(([name, who]) => ({ emoji: { id: null, name }, count: who.size, me: who.has(applicationId), burst_colors: [], count_details: { burst: 0, normal: who.size }, burst_count: 0, me_burst: false })),
@@ -205,6 +220,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       author,
       content: typeof body.content === "string" ? body.content : "",
       embeds: Array.isArray(body.embeds) ? (body.embeds as Record<string, unknown>[]) : [],
+      components: Array.isArray(body.components) ? body.components : [],
       allowed_mentions: body.allowed_mentions,
       reactions: new Map(),
       thread: undefined,
@@ -401,7 +417,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       const reply = webhookMessage();
       const asMessage = (sent: Record<string, unknown>): Record<string, unknown> => {
         const { allowed_mentions: _mentions, ...shown } = sent;
-        return { ...reply, ...shown, ...(Array.isArray(sent.embeds) ? { embeds: (sent.embeds as Record<string, unknown>[]).map(embedJson) } : {}) };
+        return {
+          ...reply,
+          ...shown,
+          ...(Array.isArray(sent.embeds) ? { embeds: (sent.embeds as Record<string, unknown>[]).map(embedJson) } : {}),
+          components: componentsJson(sent.components),
+        };
       };
       if (method === "PATCH" && m[3] === "@original") {
         answer.original = { ...answer.original, ...body };
@@ -432,6 +453,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         if (message.author.id !== applicationId) return [403, { message: "Cannot edit a message authored by another user", code: 50005 }];
         if (typeof body.content === "string") message.content = body.content;
         if (Array.isArray(body.embeds)) message.embeds = body.embeds as Record<string, unknown>[];
+        if (Array.isArray(body.components)) message.components = body.components;
         message.allowed_mentions = body.allowed_mentions;
         message.edited_timestamp = new Date().toISOString();
         return [200, messageJson(message)];
