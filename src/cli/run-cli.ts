@@ -81,17 +81,19 @@ const commonOptions = {
   help: { type: "boolean", short: "h" },
 } as const;
 
+/** A finding's fields, as `add` and `edit` take them. */
+const findingOptions = {
+  title: { type: "string" },
+  category: { type: "string" },
+  status: { type: "string" },
+  finding: { type: "string" },
+  impact: { type: "string" },
+  related: { type: "string", multiple: true },
+  action: { type: "string", multiple: true },
+} as const;
+
 const commandOptions = {
-  add: {
-    title: { type: "string" },
-    category: { type: "string" },
-    status: { type: "string" },
-    finding: { type: "string" },
-    impact: { type: "string" },
-    related: { type: "string", multiple: true },
-    action: { type: "string", multiple: true },
-    date: { type: "string" },
-  },
+  add: { ...findingOptions, date: { type: "string" } },
   list: {
     open: { type: "boolean" },
     category: { type: "string" },
@@ -99,16 +101,7 @@ const commandOptions = {
     search: { type: "string" },
   },
   digest: {},
-  edit: {
-    title: { type: "string" },
-    category: { type: "string" },
-    status: { type: "string" },
-    finding: { type: "string" },
-    impact: { type: "string" },
-    related: { type: "string", multiple: true },
-    action: { type: "string", multiple: true },
-    "add-action": { type: "string", multiple: true },
-  },
+  edit: { ...findingOptions, "add-action": { type: "string", multiple: true } },
   resolve: {
     item: { type: "string" },
     status: { type: "string" },
