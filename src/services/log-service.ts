@@ -3,7 +3,9 @@ import { appendEntry, setActionItem, setStatus } from "../core/edit-log.js";
 import { editEntry as rewriteEntry, entryForEdit, formInputOf } from "../core/edit-entry.js";
 import { filterEntries } from "../core/filter-entries.js";
 import { normalizeFinding } from "../core/normalize-finding.js";
-import { parseLog } from "../core/parse-log.js";
+import { entryToFinding, parseLog } from "../core/parse-log.js";
+import { collapseWhitespace } from "../core/normalize-finding.js";
+import { effectiveStatus } from "../core/status.js";
 import { selectOpenItems } from "../core/select-open-items.js";
 import type { OpenItemGroup } from "../core/select-open-items.js";
 import { todayIn } from "../core/dates.js";
@@ -144,6 +146,13 @@ export interface LogService {
   digest(): Promise<DigestGroup[]>;
   /** Today's date in the configured zone (on the day of `at`, default now). */
   today(at?: Date): string;
+}
+
+/** The finding an entry holds; an entry that an edit just wrote always holds one. */
+function entryToFindingOrThrow(entry: ParsedEntry, categories: readonly string[]): Finding {
+  const finding = entryToFinding({ ...entry, status: effectiveStatus(entry.status ?? "") }, { categories });
+  if (finding === undefined) throw new StoreError(`the entry "${entry.title}" cannot be read back as a finding`);
+  return finding;
 }
 
 /** Builds the log service over a store. */
@@ -289,10 +298,23 @@ export function createLogService(options: LogServiceOptions): LogService {
       const outcome = await updateLog(
         store,
         (text) => {
-          const found = text === undefined ? undefined : entryForEdit(text, id);
-          if (text === undefined || found === undefined) return { ok: false, reason: `no finding with id "${id}"` };
           // What the form leaves out keeps its value in the file now; the entry keeps its date.
           const given = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as FindingInput;
+          const found = text === undefined ? undefined : entryForEdit(text, id);
+          if (text === undefined) return { ok: false, reason: `no finding with id "${id}"` };
+          if (found === undefined) {
+            // This very edit may have landed already and renamed the entry (a replay after a crash): an entry that
+            // already says what the form says is that edit, done.
+            const landed = parseLog(text).entries.find((entry) => {
+              const merged = normalizeFinding({ ...formInputOf(entry), ...given, date: entry.date ?? today() }, { categories });
+              if (!merged.ok || collapseWhitespace(entry.title) !== merged.value.title) return false;
+              const again = rewriteEntry(text, entry.id, merged.value);
+              return again.ok && !again.changed;
+            });
+            if (landed === undefined || given.title === undefined) return { ok: false, reason: `no finding with id "${id}"` };
+            edited = { id: landed.id, finding: entryToFindingOrThrow(landed, categories), newItems: [] };
+            return { ok: true, text, changed: false };
+          }
           const merged = normalizeFinding({ ...formInputOf(found.entry), ...given, date: found.entry.date ?? today() }, { categories });
           if (!merged.ok) {
             errors = merged.errors;

@@ -76,6 +76,21 @@ describe("editFinding", () => {
     expect(log).toContain("## 2026-03-13–14: Dataloader stalls on NFS\n");
   });
 
+  it("finishes a replayed edit that renamed the entry: the entry under its new id already says it, so nothing is written", async () => {
+    const { github, service } = await start();
+    const form = await service.editForm(LOADER);
+    const input = { title: "Dataloader stalls on NFS", impact: "12% of wall time, measured." };
+    const first = await service.editFinding(LOADER, input, form?.version);
+    expect(first).toMatchObject({ ok: true, changed: true, id: "2026-03-1314-dataloader-stalls-on-nfs" });
+    const commits = github.commits(github.defaultBranch).length;
+    // The same job again (a crash before its outcome was recorded): the old id is gone, the edit is there.
+    const replay = await service.editFinding(LOADER, input, form?.version);
+    expect(replay).toMatchObject({ ok: true, changed: false, id: "2026-03-1314-dataloader-stalls-on-nfs", previousId: LOADER });
+    expect(github.commits(github.defaultBranch)).toHaveLength(commits);
+    // A different edit under the old id is still refused: there is no such entry.
+    expect(await service.editFinding(LOADER, { title: "Something else" }, form?.version)).toMatchObject({ ok: false, reason: `no finding with id "${LOADER}"` });
+  });
+
   it("names the field a bad edit gets wrong", async () => {
     const { service } = await start();
     expect(await service.editFinding(LOADER, { category: "Food" }, undefined)).toMatchObject({ ok: false, errors: [expect.objectContaining({ field: "category" })] });
