@@ -8,7 +8,7 @@
  * that a modal holds at most 5 components or that embeds share 6,000
  * characters.
  */
-import { readFileSync } from "node:fs";
+import { readRepoFile } from "./repo-file.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import type { ErrorObject } from "ajv";
 import { errorPath, OpenApiOperations, preciseErrors } from "./openapi-operations.js";
@@ -27,7 +27,7 @@ export const DISCORD_LIMITS = {
 
 type Json = Record<string, unknown>;
 
-const spec = JSON.parse(readFileSync(new URL("../vendor/discord/openapi.trimmed.json", import.meta.url), "utf8")) as OpenApiDocument;
+const spec = JSON.parse(readRepoFile("test/vendor/discord/openapi.trimmed.json")) as OpenApiDocument;
 
 // The spec's `format`s (snowflake, int64, date-time, uri) are not checked: the patterns and types are.
 const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });

@@ -6,13 +6,13 @@
  * response schemas. The description's examples are what the fake builds its
  * answers on, so that they carry every field GitHub's do.
  */
-import { readFileSync } from "node:fs";
+import { readRepoFile } from "./repo-file.js";
 import { Ajv } from "ajv";
 import type { ErrorObject } from "ajv";
 import { errorPath, OpenApiOperations, preciseErrors } from "./openapi-operations.js";
 import type { OpenApiDocument } from "./openapi-operations.js";
 
-const description = JSON.parse(readFileSync(new URL("../vendor/github/rest.trimmed.json", import.meta.url), "utf8")) as OpenApiDocument & {
+const description = JSON.parse(readRepoFile("test/vendor/github/rest.trimmed.json")) as OpenApiDocument & {
   info: { "x-octokit-openapi": string };
   components: { examples: Record<string, { value: unknown }> };
 };

@@ -6,7 +6,7 @@
  * a `response_metadata.messages` line in Slack's form:
  * `[ERROR] must be less than 25 characters [json-pointer:/view/title/text]`.
  */
-import { readFileSync } from "node:fs";
+import { readRepoFile } from "./repo-file.js";
 import { Ajv } from "ajv";
 import { parse as parseYaml } from "yaml";
 
@@ -87,7 +87,7 @@ export function scopeFor(method: string, channel: string | undefined): string | 
 
 /** The bot scopes our manifest asks for: what an installed app's token holds. */
 export function manifestBotScopes(): string[] {
-  const manifest = parseYaml(readFileSync(new URL("../../manifest.yml", import.meta.url), "utf8")) as { oauth_config?: { scopes?: { bot?: string[] } } };
+  const manifest = parseYaml(readRepoFile("manifest.yml")) as { oauth_config?: { scopes?: { bot?: string[] } } };
   return manifest.oauth_config?.scopes?.bot ?? [];
 }
 
@@ -110,7 +110,7 @@ interface SpecOperation {
   responses?: Record<string, { schema?: unknown }>;
 }
 
-const spec = JSON.parse(readFileSync(new URL("../vendor/slack/web-api.trimmed.json", import.meta.url), "utf8")) as {
+const spec = JSON.parse(readRepoFile("test/vendor/slack/web-api.trimmed.json")) as {
   paths: Record<string, { post?: SpecOperation; get?: SpecOperation }>;
   definitions: Record<string, unknown>;
 };
