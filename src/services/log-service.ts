@@ -3,9 +3,8 @@ import { appendEntry, setActionItem, setStatus } from "../core/edit-log.js";
 import { editEntry as rewriteEntry, entryForEdit, formInputOf } from "../core/edit-entry.js";
 import { filterEntries } from "../core/filter-entries.js";
 import { normalizeFinding } from "../core/normalize-finding.js";
-import { entryToFinding, parseLog } from "../core/parse-log.js";
+import { parseLog } from "../core/parse-log.js";
 import { collapseWhitespace } from "../core/normalize-finding.js";
-import { effectiveStatus } from "../core/status.js";
 import { selectOpenItems } from "../core/select-open-items.js";
 import type { OpenItemGroup } from "../core/select-open-items.js";
 import { todayIn } from "../core/dates.js";
@@ -146,13 +145,6 @@ export interface LogService {
   digest(): Promise<DigestGroup[]>;
   /** Today's date in the configured zone (on the day of `at`, default now). */
   today(at?: Date): string;
-}
-
-/** The finding an entry holds; an entry that an edit just wrote always holds one. */
-function entryToFindingOrThrow(entry: ParsedEntry, categories: readonly string[]): Finding {
-  const finding = entryToFinding({ ...entry, status: effectiveStatus(entry.status ?? "") }, { categories });
-  if (finding === undefined) throw new StoreError(`the entry "${entry.title}" cannot be read back as a finding`);
-  return finding;
 }
 
 /** Builds the log service over a store. */
@@ -305,14 +297,18 @@ export function createLogService(options: LogServiceOptions): LogService {
           if (found === undefined) {
             // This very edit may have landed already and renamed the entry (a replay after a crash): an entry that
             // already says what the form says is that edit, done.
-            const landed = parseLog(text).entries.find((entry) => {
+            let landed: { id: string; finding: Finding } | undefined;
+            for (const entry of given.title === undefined ? [] : parseLog(text).entries) {
               const merged = normalizeFinding({ ...formInputOf(entry), ...given, date: entry.date ?? today() }, { categories });
-              if (!merged.ok || collapseWhitespace(entry.title) !== merged.value.title) return false;
+              if (!merged.ok || collapseWhitespace(entry.title) !== merged.value.title) continue;
               const again = rewriteEntry(text, entry.id, merged.value);
-              return again.ok && !again.changed;
-            });
-            if (landed === undefined || given.title === undefined) return { ok: false, reason: `no finding with id "${id}"` };
-            edited = { id: landed.id, finding: entryToFindingOrThrow(landed, categories), newItems: [] };
+              if (again.ok && !again.changed) {
+                landed = { id: entry.id, finding: merged.value };
+                break;
+              }
+            }
+            if (landed === undefined) return { ok: false, reason: `no finding with id "${id}"` };
+            edited = { ...landed, newItems: [] };
             return { ok: true, text, changed: false };
           }
           const merged = normalizeFinding({ ...formInputOf(found.entry), ...given, date: found.entry.date ?? today() }, { categories });

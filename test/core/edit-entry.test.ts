@@ -1,28 +1,18 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { appendEntry, editEntry, entryForEdit, entryToFinding, normalizeFinding, parseLog } from "../../src/core/index.js";
+import { appendEntry, editEntry, entryForEdit, entryToFinding, formInputOf, normalizeFinding, parseLog } from "../../src/core/index.js";
 import type { Finding } from "../../src/core/index.js";
 import { findingInput, formattedLog } from "./arbitraries.js";
 
 const VARIANTS = readFileSync(new URL("../fixtures/hand-written-variants.md", import.meta.url), "utf8");
 const EVAL = "2026-07-2829--eval-harness-double-counts-fills";
 
-/** The finding an entry holds now, as an edit form would be filled from it. */
+/** The finding an entry holds now, as an edit form is filled from it (core's formInputOf). */
 function formOf(text: string, id: string): Finding {
   const found = entryForEdit(text, id);
   if (found === undefined) throw new Error(`no entry ${id}`);
-  const status = (found.entry.status ?? "Open").split(/\s/)[0] ?? "Open";
-  const valid = normalizeFinding({
-    date: found.entry.date,
-    title: found.entry.title,
-    category: found.entry.category,
-    status: ["Open", "Resolved", "Workaround"].find((s) => s.toLowerCase() === status.toLowerCase().replace(/:$/, "")) ?? "Open",
-    related: found.entry.related,
-    finding: found.entry.finding,
-    impact: found.entry.impact,
-    actionItems: found.entry.actionItems.map((i) => `${i.done ? "[x]" : "[ ]"} ${i.text}`),
-  });
+  const valid = normalizeFinding(formInputOf(found.entry));
   if (!valid.ok) throw new Error(JSON.stringify(valid.errors));
   return valid.value;
 }
