@@ -76,6 +76,8 @@ export interface EditForm {
   input: FindingInput;
   /** Pass back with the edit: the edit is refused if the entry changed in between. */
   version: string;
+  /** The entry's markdown as it is in the file now (heading through its last line). */
+  markdown: string;
   url: string | undefined;
 }
 
@@ -129,8 +131,6 @@ export interface LogService {
   ): Promise<EditEntryResult>;
   /** The entry as it is in the file now, for an edit form; undefined when there is no such entry. @throws StoreError */
   editForm(id: string): Promise<EditForm | undefined>;
-  /** The entry's markdown as it is in the file now (heading through its last line). @throws StoreError */
-  entryMarkdown(id: string): Promise<{ markdown: string } | undefined>;
   /**
    * Rewrite entry `id` with `input` (fields left out keep their value in the
    * file). With `version` (from `editForm`), nothing is written when the entry
@@ -274,13 +274,7 @@ export function createLogService(options: LogServiceOptions): LogService {
       const { text } = await store.read();
       const found = text === undefined ? undefined : entryForEdit(text, id);
       if (found === undefined) return undefined;
-      return { id, input: formInputOf(found.entry), version: found.version, url: store.entryUrl(id) };
-    },
-
-    async entryMarkdown(id) {
-      const { text } = await store.read({ allowCached: true });
-      const found = text === undefined ? undefined : entryForEdit(text, id);
-      return found === undefined ? undefined : { markdown: found.markdown };
+      return { id, input: formInputOf(found.entry), version: found.version, markdown: found.markdown, url: store.entryUrl(id) };
     },
 
     async editFinding(id, input, version, by) {

@@ -30,7 +30,7 @@ export const FINDING_ACTION_ID = "value";
 /** Slack's limit for a plain_text_input's max_length. */
 export const MAX_INPUT_LENGTH = 3000;
 export const MAX_TITLE_LENGTH = 200;
-const MAX_RELATED_LENGTH = 1000;
+export const MAX_RELATED_LENGTH = 1000;
 
 const modalContextSchema = z.object({
   channel: z.string().min(1),

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import type { BotContext } from "./bot-context.js";
 import { EDIT_FINDING_ACTION_ID } from "./build-announcement.js";
-import { buildFindingModal, buildLoadingModal, buildNoticeModal, EDIT_FINDING_CALLBACK_ID, MAX_INPUT_LENGTH, parseModalContext } from "./build-finding-modal.js";
+import { buildFindingModal, buildLoadingModal, buildNoticeModal, EDIT_FINDING_CALLBACK_ID, MAX_INPUT_LENGTH, MAX_RELATED_LENGTH, parseModalContext } from "./build-finding-modal.js";
 import type { ModalContext } from "./build-finding-modal.js";
 import { buildWriteFailureMessages, NOT_ALLOWED_MESSAGE } from "./build-replies.js";
 import type { SlackEditJob } from "./edit-finding-job.js";
@@ -14,9 +14,6 @@ import type { FindingInput } from "../core/types.js";
 
 /** How long a submission may spend checking the entry before it is acknowledged (Slack waits 3 s). */
 const FORM_CHECK_MS = 1500;
-
-/** Slack's limit for the Related input (see build-finding-modal.ts). */
-const MAX_RELATED_LENGTH = 1000;
 
 /**
  * Who may edit an entry: its author (who logged it), and the people on
@@ -114,11 +111,8 @@ export function registerEditFinding(app: App, bot: BotContext): void {
     const current = await Promise.race([target.service.editForm(edit.id).catch(() => undefined), new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), FORM_CHECK_MS).unref())]);
     if (current !== undefined && current.version !== edit.version) {
       await ack({ response_action: "errors", errors: { title: "This finding changed in the log since you opened the form, so nothing was saved. Close the form and press Edit again: I sent you the entry as it is now." } });
-      const { markdown } = (await target.service.entryMarkdown(edit.id).catch(() => undefined)) ?? { markdown: undefined };
-      if (markdown !== undefined) {
-        const texts = buildWriteFailureMessages({ reason: "", markdown, intro: ":information_source: The finding you were editing, as it is in the log now:" });
-        for (const text of texts) await client.chat.postMessage({ channel: userId, text }).catch(() => undefined);
-      }
+      const texts = buildWriteFailureMessages({ reason: "", markdown: current.markdown, intro: ":information_source: The finding you were editing, as it is in the log now:" });
+      for (const text of texts) await client.chat.postMessage({ channel: userId, text }).catch(() => undefined);
       return;
     }
     const job: SlackEditJob = { id: edit.id, version: edit.version, input, channel: context.channel, ts: edit.ts, threadTs: context.threadTs, userId, userName: body.user.name, target: target.name };
