@@ -90,6 +90,11 @@ export function buildAnnouncement(payload: AnnouncementPayload, links: RelatedLi
   return { content: `New finding: **${escapeDiscordText(shorten(payload.title, 500))}**`, embeds: [embed], allowedMentions: NO_PINGS, components: [editButtonRow()] };
 }
 
+/** Who logged the finding an announcement's embed stands for: the `Logged by <@id>` buildAnnouncement writes. */
+export function loggedByOf(embed: { description?: string | null } | undefined): string | undefined {
+  return /Logged by <@(\d+)>/.exec(embed?.description ?? "")?.[1];
+}
+
 /** The announcement's embed with a new status (the rest as it was posted). */
 export function withStatus(embed: APIEmbed, id: string, status: Status, statusBefore: Status | undefined): APIEmbed {
   const hint = status === "Resolved" ? "Remove the ✅ to reopen it" : "React with ✅ to mark it Resolved";

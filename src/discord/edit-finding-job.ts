@@ -6,7 +6,7 @@ import { isRetryable } from "../services/retryable.js";
 import { messageOf } from "../error-details.js";
 import type { DiscordBotContext } from "./bot-context.js";
 import { describeFieldErrors } from "./build-finding-modal.js";
-import { buildAnnouncement, buildItemMessage } from "./build-messages.js";
+import { buildAnnouncement, buildItemMessage, loggedByOf } from "./build-messages.js";
 import { codeBlocks, escapeDiscordText, truncate } from "./escape-discord-text.js";
 import { pack, tell } from "./log-finding-job.js";
 import { formatMarker, readMarker } from "./message-marker.js";
@@ -91,7 +91,7 @@ async function reannounce(bot: DiscordBotContext, edited: Edited, job: DiscordEd
       statusBefore: before?.kind === "entry" ? before.statusBefore : undefined,
       entryUrl: edited.entryUrl,
       commitUrl: edited.commitUrl,
-      loggedBy: /Logged by <@(\d+)>/.exec(embed?.description ?? "")?.[1],
+      loggedBy: loggedByOf(embed),
       related: finding.related,
     });
     await message.edit({ content: updated.content ?? null, embeds: updated.embeds, allowedMentions: updated.allowedMentions, components: updated.components ?? [] });

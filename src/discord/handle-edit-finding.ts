@@ -6,7 +6,7 @@ import { messageOf } from "../error-details.js";
 import type { DiscordBotContext } from "./bot-context.js";
 import { targetOf } from "./bot-context.js";
 import { buildFindingModal, FINDING_INPUT_IDS, MAX_INPUT_LENGTH } from "./build-finding-modal.js";
-import { NO_PINGS } from "./build-messages.js";
+import { loggedByOf, NO_PINGS } from "./build-messages.js";
 import type { DiscordEditJob } from "./edit-finding-job.js";
 import { DISCORD_EDIT_JOB } from "./edit-finding-job.js";
 import { escapeDiscordText, truncate } from "./escape-discord-text.js";
@@ -34,7 +34,7 @@ function announcementOf(message: Message | null | undefined): { id: string; auth
   const embed = message?.embeds[0];
   const marker = readMarker(embed?.footer?.text);
   if (marker?.kind !== "entry") return undefined;
-  return { id: marker.id, author: /Logged by <@(\d+)>/.exec(embed?.description ?? "")?.[1] };
+  return { id: marker.id, author: loggedByOf(embed) };
 }
 
 /**
