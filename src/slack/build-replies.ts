@@ -25,6 +25,20 @@ export type ListedEntry = Pick<EntrySummary, "title" | "category" | "status" | "
 
 const MAX_LISTED = 25;
 
+/** One listed entry: its title (linked) and what it is at a glance. */
+function listLine(entry: ListedEntry): string {
+  const link = entry.url === undefined ? `*${shortenSlackText(entry.title, 300)}*` : `*${slackLink(entry.url, entry.title, 300)}*`;
+  const open = entry.actionItems.filter((item) => !item.done).length;
+  const details = [entry.date, entry.category, entry.status, open > 0 ? `${open} open item${open === 1 ? "" : "s"}` : undefined]
+    .filter((part): part is string => part !== undefined && part !== "")
+    .map(escapeSlackText)
+    .join(" · ");
+  return `• ${link}${details === "" ? "" : ` — ${details}`}`;
+}
+
+const listHeading = (heading: string, count: number): string => `${escapeSlackText(heading)} (${count}):`;
+const moreLine = (entries: readonly ListedEntry[]): string | undefined => (entries.length > MAX_LISTED ? `…and ${entries.length - MAX_LISTED} more` : undefined);
+
 /**
  * The same list as blocks: each entry a section with an Edit button (the
  * 25 listed fit Slack's 50 blocks), the text as the message's fallback.
@@ -32,33 +46,23 @@ const MAX_LISTED = 25;
 export function buildFindingsListBlocks(heading: string, entries: readonly ListedEntry[]): { text: string; blocks: types.KnownBlock[] } {
   const text = buildFindingsList(heading, entries);
   if (entries.length === 0) return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] };
-  const [first = "", ...lines] = text.split("\n");
-  const blocks: types.KnownBlock[] = [{ type: "section", text: { type: "mrkdwn", text: first } }];
-  lines.forEach((line, index) => {
-    const id = entries[index]?.id;
-    blocks.push({
-      type: "section",
-      text: { type: "mrkdwn", text: shortenEscaped(line, 3000) },
-      ...(id === undefined || index >= MAX_LISTED ? {} : { accessory: { type: "button", action_id: EDIT_FINDING_ACTION_ID, text: { type: "plain_text", text: "Edit", emoji: true }, value: id } }),
-    });
+  const section = (line: string, id?: string): types.SectionBlock => ({
+    type: "section",
+    text: { type: "mrkdwn", text: line },
+    ...(id === undefined ? {} : { accessory: { type: "button", action_id: EDIT_FINDING_ACTION_ID, text: { type: "plain_text", text: "Edit", emoji: true }, value: id } }),
   });
+  const blocks: types.KnownBlock[] = [section(listHeading(heading, entries.length))];
+  for (const entry of entries.slice(0, MAX_LISTED)) blocks.push(section(listLine(entry), entry.id));
+  const more = moreLine(entries);
+  if (more !== undefined) blocks.push(section(more));
   return { text, blocks };
 }
 
 /** The ephemeral answer to `/findings open` and `/findings search`. */
 export function buildFindingsList(heading: string, entries: readonly ListedEntry[]): string {
   if (entries.length === 0) return `${escapeSlackText(heading)}: none.`;
-  const lines = entries.slice(0, MAX_LISTED).map((entry) => {
-    const link = entry.url === undefined ? `*${shortenSlackText(entry.title, 300)}*` : `*${slackLink(entry.url, entry.title, 300)}*`;
-    const open = entry.actionItems.filter((item) => !item.done).length;
-    const details = [entry.date, entry.category, entry.status, open > 0 ? `${open} open item${open === 1 ? "" : "s"}` : undefined]
-      .filter((part): part is string => part !== undefined && part !== "")
-      .map(escapeSlackText)
-      .join(" · ");
-    return `• ${link}${details === "" ? "" : ` — ${details}`}`;
-  });
-  if (entries.length > MAX_LISTED) lines.push(`…and ${entries.length - MAX_LISTED} more`);
-  return [`${escapeSlackText(heading)} (${entries.length}):`, ...lines].join("\n");
+  const more = moreLine(entries);
+  return [listHeading(heading, entries.length), ...entries.slice(0, MAX_LISTED).map(listLine), ...(more === undefined ? [] : [more])].join("\n");
 }
 
 export type EditKind = "checked" | "unchecked" | "status";
