@@ -38,21 +38,26 @@ export interface EntryHeading {
   title: string;
 }
 
-/** What a heading's content starts with before its title: the date (or range) and the separator, as written. */
-export function headingDatePrefix(content: string): string | undefined {
+/** A dated heading split at its title: the date as written, and where the title starts (after the separator). */
+function splitDated(content: string): { rawDate: string; titleAt: number } | undefined {
   const dated = HEADING_DATE.exec(content);
   if (!dated) return undefined;
   const afterDate = content.slice(dated[0].length);
-  return content.slice(0, dated[0].length + (SEPARATOR.exec(afterDate)?.[0].length ?? 0));
+  return { rawDate: dated[1] ?? dated[2] ?? "", titleAt: dated[0].length + (SEPARATOR.exec(afterDate)?.[0].length ?? 0) };
+}
+
+/** What a heading's content starts with before its title: the date (or range) and the separator, as written. */
+export function headingDatePrefix(content: string): string | undefined {
+  const split = splitDated(content);
+  return split === undefined ? undefined : content.slice(0, split.titleAt);
 }
 
 /** The date and title of a `##` heading's content, or undefined when it is not an entry. */
 export function parseEntryHeading(content: string): EntryHeading | undefined {
-  const dated = HEADING_DATE.exec(content);
-  if (!dated) return undefined;
-  const rawDate = dated[1] ?? dated[2] ?? "";
-  const afterDate = content.slice(dated[0].length);
-  let title = afterDate.slice(SEPARATOR.exec(afterDate)?.[0].length ?? 0);
+  const split = splitDated(content);
+  if (!split) return undefined;
+  const { rawDate } = split;
+  let title = content.slice(split.titleAt);
   const bracketed = /^\[(.*)\]$/.exec(title);
   if (bracketed) title = (bracketed[1] ?? "").trim();
   // Undo the formatter's escapes (see escapeTitle), the last one first.
