@@ -267,18 +267,20 @@ async function dispatch(argv: readonly string[], context: CliContext): Promise<n
     return candidates[0] ?? given;
   };
 
+  /** The finding's fields as the flags give them (`findingOptions`); those not given are undefined. */
+  const typedFinding = (): FindingInput => ({
+    title: str("title"),
+    category: str("category"),
+    status: str("status"),
+    finding: str("finding"),
+    impact: str("impact"),
+    related: values.related as string[] | undefined,
+    actionItems: values.action as string[] | undefined,
+  });
+
   switch (name) {
     case "add": {
-      let input: FindingInput = {
-        title: str("title"),
-        category: str("category"),
-        status: str("status"),
-        finding: str("finding"),
-        impact: str("impact"),
-        related: values.related as string[] | undefined,
-        actionItems: values.action as string[] | undefined,
-        date: str("date"),
-      };
+      let input: FindingInput = { ...typedFinding(), date: str("date") };
       if (io.prompter !== undefined) {
         input = await askMissingFields(input, io.prompter, service.categories);
       }
@@ -341,12 +343,7 @@ async function dispatch(argv: readonly string[], context: CliContext): Promise<n
       const added = (values["add-action"] as string[] | undefined) ?? [];
       const actions = values.action as string[] | undefined;
       const input: FindingInput = {
-        title: str("title"),
-        category: str("category"),
-        status: str("status"),
-        finding: str("finding"),
-        impact: str("impact"),
-        related: values.related as string[] | undefined,
+        ...typedFinding(),
         actionItems: actions === undefined && added.length === 0 ? undefined : [...(actions ?? (form.input.actionItems as string[] | undefined) ?? []), ...added],
       };
       // The version read here guards the whole edit: a concurrent change to this entry refuses it.
