@@ -114,9 +114,7 @@ async function reannounce(bot: DiscordBotContext, edited: Edited, job: DiscordEd
   const done = typeof context.steps.items === "number" ? context.steps.items : 0;
   for (const added of edited.newItems) {
     if (added.item <= done) continue;
-    const item = finding.actionItems[added.item - 1];
-    if (item === undefined || item.done) continue;
-    await thread.send(buildItemMessage({ id: edited.id, title: finding.title, item: added.item, text: item.text, done: false, entryUrl: edited.entryUrl }));
+    await thread.send(buildItemMessage({ id: edited.id, title: finding.title, item: added.item, text: added.text, done: false, entryUrl: edited.entryUrl }));
     await context.mark("items", added.item);
   }
 }

@@ -93,7 +93,7 @@ export type EditFindingResult =
       finding: Finding;
       changed: boolean;
       entryUrl: string | undefined;
-      /** Action items the edit added, 1-based as `setActionItem` numbers them. */
+      /** Open action items the edit added (what gets its own thread message), 1-based as `setActionItem` numbers them. */
       newItems: { item: number; text: string }[];
     } & Committed);
 
@@ -316,7 +316,7 @@ export function createLogService(options: LogServiceOptions): LogService {
             return result;
           }
           const before = found.entry.actionItems.length;
-          const newItems = merged.value.actionItems.slice(before).map((item, i) => ({ item: before + i + 1, text: item.text }));
+          const newItems = merged.value.actionItems.flatMap((item, i) => (i >= before && !item.done ? [{ item: i + 1, text: item.text }] : []));
           edited = { id: result.id, finding: merged.value, newItems };
           return result;
         },

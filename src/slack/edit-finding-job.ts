@@ -121,9 +121,7 @@ async function reannounce(client: WebClient, edited: Edited, job: SlackEditJob, 
   const done = typeof context.steps.items === "number" ? context.steps.items : 0;
   for (const added of edited.newItems) {
     if (added.item <= done) continue;
-    const item = finding.actionItems[added.item - 1];
-    if (item === undefined || item.done) continue;
-    const message = buildItemMessage({ id: edited.id, title: finding.title, item: added.item, text: item.text, done: false, entry_url: edited.entryUrl });
+    const message = buildItemMessage({ id: edited.id, title: finding.title, item: added.item, text: added.text, done: false, entry_url: edited.entryUrl });
     await postToChannel(client, { channel, thread_ts: threadTs, ...message });
     await context.mark("items", added.item);
   }
