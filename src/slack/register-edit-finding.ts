@@ -100,9 +100,11 @@ export function registerEditFinding(app: App, bot: BotContext): void {
     const input: FindingInput = { ...typed };
     for (const field of edit.keep) if ((typed[field] ?? "") === "") input[field] = undefined;
     const target = bot.router.forSlack(context.channel);
-    const valid = target.service.validate({ ...input, finding: input.finding ?? "kept", impact: input.impact ?? "kept" });
-    if (!valid.ok) {
-      await ack({ response_action: "errors", errors: toViewErrors(valid.errors) });
+    // A kept field is what the file says: only what was typed is checked here.
+    const valid = target.service.validate(input);
+    const errors = valid.ok ? [] : valid.errors.filter((error) => !(edit.keep as readonly string[]).includes(error.field));
+    if (errors.length > 0) {
+      await ack({ response_action: "errors", errors: toViewErrors(errors) });
       return;
     }
     const userId = body.user.id;

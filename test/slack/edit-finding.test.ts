@@ -172,6 +172,25 @@ describe("Edit from Slack", () => {
     expect(h.slack.callsTo("views.update").at(-1)?.args.view).toMatchObject({ callback_id: "edit_finding", title: { text: "Edit finding" } });
   });
 
+  it("leaves a field too long for the form out of it, and keeps it as the file says", async () => {
+    const long = `${"A long finding. ".repeat(250)}The end.`;
+    const log = `# Research Log\n\n## 2026-01-10 Long one\n\n**Category**: Data\n**Status**: Open\n\n### Finding\n${long}\n\n### Impact\nSome.\n`;
+    h = await startHarness({ files: { [LOG_PATH]: log } });
+    const updates = h.slack.callsTo("views.update").length;
+    await h.send(blockActionsBody({ channel: "C100", message: { ts: "1767000099.000099" }, actionId: "edit_finding", value: "2026-01-10-long-one" }));
+    await h.slack.waitFor((s) => s.callsTo("views.update").length > updates);
+    const view = h.slack.callsTo("views.update").at(-1)?.args.view as { private_metadata: string; blocks: { block_id?: string; hint?: { text: string }; element?: { initial_value?: string } }[] };
+    const findingBlock = view.blocks.find((b) => b.block_id === "finding");
+    expect(findingBlock?.element?.initial_value).toBeUndefined();
+    expect(findingBlock?.hint?.text).toMatch(/Longer than a Slack form holds/);
+    const response = await h.send(
+      viewSubmissionBody({ callbackId: "edit_finding", privateMetadata: view.private_metadata, values: findingViewState({ title: "Long one, renamed", category: "Data", status: "Open", finding: "", impact: "Some." }) }),
+    );
+    expect(response.status).toBe(200);
+    await h.slack.waitFor(() => (h.log() ?? "").includes("Long one, renamed"), 10_000);
+    expect(h.log()).toContain(`### Finding\n${long}\n`);
+  });
+
   it("lets only the author and the allow-list edit", async () => {
     h = await startHarness();
     const announcement = await logged();
