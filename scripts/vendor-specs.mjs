@@ -185,9 +185,13 @@ const GITHUB_OPERATIONS = {
   "/repos/{owner}/{repo}": ["get"],
   "/repos/{owner}/{repo}/installation": ["get"],
   "/repos/{owner}/{repo}/contents/{path}": ["get", "put"],
+  "/repos/{owner}/{repo}/git/blobs": ["post"],
+  "/repos/{owner}/{repo}/git/commits": ["post"],
+  "/repos/{owner}/{repo}/git/commits/{commit_sha}": ["get"],
   "/repos/{owner}/{repo}/git/ref/{ref}": ["get"],
   "/repos/{owner}/{repo}/git/refs": ["post"],
-  "/repos/{owner}/{repo}/git/refs/{ref}": ["delete"],
+  "/repos/{owner}/{repo}/git/refs/{ref}": ["delete", "patch"],
+  "/repos/{owner}/{repo}/git/trees": ["post"],
   "/repos/{owner}/{repo}/pulls": ["post"],
 };
 

@@ -100,6 +100,7 @@ export function observeStore(store: LogStore, name: string, health: Health): Log
     get description() {
       return store.description;
     },
+    logPath: store.logPath,
     read: (options) => report("read", store.read(options)),
     write: (text, base, commit) => report("write", store.write(text, base, commit)),
     withLock: (fn) => store.withLock(fn),

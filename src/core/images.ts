@@ -42,6 +42,8 @@ export interface OfferedFile {
 export interface AcceptedImage {
   /** A name safe for a path, unique within the finding, with the extension of its kind. */
   name: string;
+  /** The name as it was posted (last path part, control characters removed), for alt text and messages. */
+  shown: string;
   kind: ImageKind;
   bytes: Uint8Array;
 }
@@ -73,7 +75,7 @@ export function checkImages(files: readonly OfferedFile[], limits: ImageLimits =
       refused.push({ name: shown, reason: `${shown} would take this finding's pictures over ${megabytes(limits.perFinding)}` });
     } else {
       total += file.bytes.length;
-      accepted.push({ name: safeFileName(file.name, kind, taken), kind, bytes: file.bytes });
+      accepted.push({ name: safeFileName(file.name, kind, taken), shown, kind, bytes: file.bytes });
     }
   }
   return { accepted, refused };
@@ -128,4 +130,9 @@ export function imageMarkdown(alt: string, path: string): string {
   const safeAlt = alt.replace(/[\r\n]+/g, " ").replace(/([\\[\]])/g, "\\$1");
   const safePath = path.replace(/[ ()<>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `![${safeAlt}](${safePath})`;
+}
+
+/** A finding's text with its pictures after it, one paragraph each, linked relative to the log. */
+export function withPictures(text: string, pictures: readonly { alt: string; fromLog: string }[]): string {
+  return [text, ...pictures.map(({ alt, fromLog }) => imageMarkdown(alt, fromLog))].join("\n\n");
 }

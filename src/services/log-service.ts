@@ -1,4 +1,8 @@
-import { formatEntry } from "../core/format-entry.js";
+import { createHash } from "node:crypto";
+import { formatEntry, formatHeading } from "../core/format-entry.js";
+import { assetPaths, checkImages, DEFAULT_IMAGE_LIMITS, withPictures } from "../core/images.js";
+import type { AcceptedImage, ImageLimits, OfferedFile } from "../core/images.js";
+import { headingText, slugify } from "../core/slugify.js";
 import { appendEntry, setActionItem, setStatus } from "../core/edit-log.js";
 import { editEntry as rewriteEntry, entryForEdit, formInputOf } from "../core/edit-entry.js";
 import { filterEntries } from "../core/filter-entries.js";
@@ -30,6 +34,8 @@ export interface LogServiceOptions {
   timeZone?: string;
   order?: "oldest-first" | "newest-first";
   maxAttempts?: number;
+  /** What a finding's pictures may weigh (default DEFAULT_IMAGE_LIMITS). */
+  imageLimits?: ImageLimits;
 }
 
 /** An entry as the service shows it to adapters: the finding's fields and its id. */
@@ -64,6 +70,10 @@ export type LogFindingResult =
       created: boolean;
       entryUrl: string | undefined;
       markdown: string;
+      /** Pictures committed with the entry: their paths in the repository. */
+      pictures: string[];
+      /** Files offered with the finding and left out, each with a sentence saying why. */
+      refused: { name: string; reason: string }[];
     } & Committed);
 
 export type EditEntryResult =
@@ -117,8 +127,13 @@ export interface LogService {
   readonly categories: readonly string[];
   /** Validate typed input without writing (for inline form errors); fills in today's date. */
   validate(input: FindingInput): { ok: true; finding: Finding } | { ok: false; errors: FieldError[] };
-  /** @throws LogWriteError (with the entry's markdown) when the store fails for good. */
-  logFinding(input: FindingInput, by?: CommitAuthor): Promise<LogFindingResult>;
+  /**
+   * Log a finding; `pictures` (files posted or uploaded with it) that are
+   * images within the limits are committed with the entry, in one commit, and
+   * embedded at the end of its Finding; the others are refused with a reason.
+   * @throws LogWriteError (with the entry's markdown) when the store fails for good.
+   */
+  logFinding(input: FindingInput, by?: CommitAuthor, pictures?: readonly OfferedFile[]): Promise<LogFindingResult>;
   /** @throws StoreError when the store fails for good. */
   setStatus(id: string, status: Status, by?: CommitAuthor): Promise<EditEntryResult>;
   /** Check (done) or uncheck an action item; `item` is 1-based. @throws StoreError */
@@ -225,10 +240,13 @@ export function createLogService(options: LogServiceOptions): LogService {
     validate,
     today,
 
-    async logFinding(input, by) {
+    async logFinding(input, by, offered = []) {
       const valid = validate(input);
       if (!valid.ok) return valid;
-      const { finding } = valid;
+      const { accepted, refused } = checkImages(offered, options.imageLimits ?? DEFAULT_IMAGE_LIMITS);
+      const folder = pictureFolder(valid.finding, accepted);
+      const placed = accepted.map((image) => ({ image, ...assetPaths(store.logPath, folder, image.name) }));
+      const finding = placed.length === 0 ? valid.finding : { ...valid.finding, finding: withPictures(valid.finding.finding, placed.map((p) => ({ alt: p.image.shown, fromLog: p.fromLog }))) };
       const markdown = formatEntry(finding);
       let id = "";
       try {
@@ -239,7 +257,7 @@ export function createLogService(options: LogServiceOptions): LogService {
             id = appended.id;
             return appended;
           },
-          { message: `docs: log finding - ${finding.title}`, author: by },
+          { message: `docs: log finding - ${finding.title}`, author: by, files: placed.map((p) => ({ path: p.repoPath, bytes: p.image.bytes })) },
           updateOptions,
         );
         if (!outcome.ok) throw new StoreError(outcome.reason);
@@ -250,6 +268,8 @@ export function createLogService(options: LogServiceOptions): LogService {
           created: outcome.changed,
           entryUrl: store.entryUrl(id),
           markdown,
+          pictures: placed.map((p) => p.repoPath),
+          refused,
           commit: outcome.write?.commit,
           commitUrl: outcome.write?.url,
           pullRequestUrl: outcome.write?.pullRequestUrl,
@@ -360,4 +380,17 @@ export function createLogService(options: LogServiceOptions): LogService {
       return selectOpenItems(parseLog(text), today()).map((group) => ({ ...group, url: store.entryUrl(group.id) }));
     },
   };
+}
+
+/**
+ * The folder a finding's pictures go in, beside the log: the entry's heading
+ * anchor (before GitHub's `-1` for a repeat) and 8 hex digits of the
+ * pictures' sha-256. It is known before the entry is placed, so a retry
+ * writes the same paths and finds the same entry; two findings with one
+ * heading never share a folder unless they share their pictures too.
+ */
+function pictureFolder(finding: Finding, images: readonly AcceptedImage[]): string {
+  const hash = createHash("sha256");
+  for (const image of images) hash.update(`${image.name}\0${image.bytes.length}\0`).update(image.bytes);
+  return `${slugify(headingText(formatHeading(finding)))}-${hash.digest("hex").slice(0, 8)}`;
 }

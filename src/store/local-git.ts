@@ -207,6 +207,7 @@ export function createLocalGitStore(options: LocalGitStoreOptions): LogStore {
     get description(): string {
       return checkoutFound?.absPath ?? join(repoDir, logPath);
     },
+    logPath,
 
     async read(): Promise<LogSnapshot> {
       const { absPath } = await checkout();

@@ -17,11 +17,23 @@ export interface CommitAuthor {
   email?: string | undefined;
 }
 
+/** A file committed together with the log (a finding's picture). */
+export interface CommittedFile {
+  /** Path inside the repository, relative to its top level as `LOG_PATH` is. */
+  path: string;
+  bytes: Uint8Array;
+}
+
 export interface CommitRequest {
   /** The commit message, e.g. `docs: log finding - <title>`. */
   message: string;
   /** The person who made the change, when known (chat user, git user). */
   author?: CommitAuthor | undefined;
+  /**
+   * Files that land in the same commit as the log (created or replaced),
+   * never without it: the log's version check decides for all of them.
+   */
+  files?: readonly CommittedFile[] | undefined;
 }
 
 export interface WriteResult {
@@ -47,6 +59,8 @@ export interface ReadOptions {
 export interface LogStore {
   /** Human-readable location, e.g. `owner/name:docs/research_log.md@main` or a file path. */
   readonly description: string;
+  /** The log's path inside the repository (`LOG_PATH`): files committed with it are placed relative to it. */
+  readonly logPath: string;
   /** @throws StoreError subclasses on failure. */
   read(options?: ReadOptions): Promise<LogSnapshot>;
   /**

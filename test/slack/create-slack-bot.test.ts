@@ -11,6 +11,7 @@ import { openTestOutbox } from "../support/test-outbox.js";
 
 const unusedStore: LogStore = {
   description: "unused",
+  logPath: "docs/research_log.md",
   read: () => Promise.resolve({ text: undefined, version: undefined }),
   write: () => Promise.reject(new Error("unused")),
   withLock: (fn) => fn(),

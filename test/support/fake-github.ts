@@ -3,7 +3,9 @@
  * uses as GitHub does: per-branch files in commits, blob shas as
  * `git hash-object` computes them, base64 content wrapped at 60 columns, no
  * content above 1 MB unless the raw media type is asked for, 409 on a stale
- * sha, 422 when the sha is missing, 401 for a wrong token. Every request is
+ * sha, 422 when the sha is missing, 401 for a wrong token; the Git Data
+ * routes (blobs, trees, commits, a ref moved only forward unless forced) as
+ * GitHub checks them. Every request is
  * recorded (without credential values), and fault switches inject the
  * failures a real deployment meets.
  */
@@ -76,6 +78,8 @@ export interface FakeGitHub {
   readonly pullRequests: readonly FakePullRequest[];
   /** The file's text at the branch head, or undefined when absent. */
   getFile(branch: string, path: string): string | undefined;
+  /** The file's bytes at the branch head, or undefined when absent. */
+  getBytes(branch: string, path: string): Buffer | undefined;
   /** Commit `text` to `path` on `branch` as a human would (creates the branch from the default branch if needed). Returns the commit sha. */
   setFile(branch: string, path: string, text: string, message?: string): string;
   /** Commits on `branch`, newest first. */
@@ -90,8 +94,12 @@ export interface FakeGitHub {
   failNextPut(fault: { status: number; when: "before" | "after" }): void;
   /** The next `n` requests answer 403 with `retry-after` and GitHub's secondary rate limit message. */
   secondaryRateLimitNext(n: number, retryAfterSeconds: number): void;
-  /** Just before the next contents PUT is handled, a human commits `edit(current text)` to the same branch. Queues. */
-  humanCommitBeforeNextPut(edit: (text: string | undefined) => string): void;
+  /**
+   * Just before the next write is handled (a contents PUT, or a ref update of a Git Data commit), a human
+   * commits `edit(current text)` to the same branch: to the PUT's file, or to `path` (default
+   * `docs/research_log.md`) before a ref update. Queues.
+   */
+  humanCommitBeforeNextPut(edit: (text: string | undefined) => string, path?: string): void;
   /** Writes to branches matching `pattern` (a name, or a glob with `*` as rulesets take) are refused as GitHub refuses them. */
   protectBranch(pattern: string, style?: ProtectionStyle): void;
   /** Every request answers `status` (e.g. 503) until `outage(undefined)`. */
@@ -133,7 +141,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const protectedBranches = new Map<string, ProtectionStyle>();
   let requests: RecordedRequest[] = [];
   let putFaults: { status: number; when: "before" | "after" }[] = [];
-  let humanEdits: ((text: string | undefined) => string)[] = [];
+  let humanEdits: { edit: (text: string | undefined) => string; path: string | undefined }[] = [];
   let rateLimited = { remaining: 0, retryAfter: 0 };
   let outageStatus: number | undefined;
   let tokenRevoked = false;
@@ -158,14 +166,34 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     return sha;
   };
 
-  const commit = (branch: string, tree: Map<string, string>, message: string): FakeCommit => {
-    const parent = refs.get(branch);
-    const body = `tree ${[...tree].map(([p, s]) => `${p}:${s}`).join(",")}\nparent ${parent ?? ""}\n${randomBytes(8).toString("hex")}\n\n${message}`;
+  /** Trees by sha. The fake keeps a tree flat (full path → blob sha); its sha hashes that listing. */
+  const trees = new Map<string, Map<string, string>>();
+  const treeSha = (tree: Map<string, string>): string => {
+    const listing = [...tree].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, s]) => `${p}:${s}`).join(",");
+    const sha = createHash("sha1").update(`tree ${listing}`).digest("hex");
+    trees.set(sha, tree);
+    return sha;
+  };
+
+  /** A commit object; no branch moves. */
+  const makeCommit = (parent: string | undefined, tree: Map<string, string>, message: string): FakeCommit => {
+    const body = `tree ${treeSha(tree)}\nparent ${parent ?? ""}\n${randomBytes(8).toString("hex")}\n\n${message}`;
     const sha = createHash("sha1").update(`commit ${Buffer.byteLength(body)}\0${body}`).digest("hex");
     const created: FakeCommit = { sha, message, parent, tree };
     commits.set(sha, created);
-    refs.set(branch, sha);
     return created;
+  };
+
+  const commit = (branch: string, tree: Map<string, string>, message: string): FakeCommit => {
+    const created = makeCommit(refs.get(branch), tree, message);
+    refs.set(branch, created.sha);
+    return created;
+  };
+
+  /** Whether commit `ancestor` is `sha` or one of its ancestors. */
+  const descendsFrom = (sha: string, ancestor: string): boolean => {
+    for (let at: string | undefined = sha; at !== undefined; at = commits.get(at)?.parent) if (at === ancestor) return true;
+    return false;
   };
 
   const treeAt = (ref: string): Map<string, string> | undefined => {
@@ -326,7 +354,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       const human = humanEdits.shift();
       if (human && refs.has(branch)) {
         const current = currentText(branch, filePath);
-        writeFile(branch, filePath, Buffer.from(human(current), "utf8"), "Edit research log by hand");
+        writeFile(branch, filePath, Buffer.from(human.edit(current), "utf8"), "Edit research log by hand");
       }
       const fault = putFaults.shift();
       const stall = stalls.shift();
@@ -401,7 +429,95 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       return new HttpAnswer(201, refJson(name, sha));
     }
 
+    if (rest === "/git/blobs" && method === "POST") {
+      if (refs.size === 0) return new HttpAnswer(409, { message: "Git Repository is empty.", documentation_url: DOCS, status: "409" });
+      const encoding = input.encoding ?? "utf-8";
+      if (typeof input.content !== "string" || (encoding !== "utf-8" && encoding !== "base64")) {
+        return new HttpAnswer(422, { message: "Invalid request.\n\nFor 'properties/encoding', \"" + String(encoding) + "\" is not a supported encoding.", documentation_url: DOCS, status: "422" });
+      }
+      const sha = storeBlob(Buffer.from(input.content, encoding === "base64" ? "base64" : "utf8"));
+      return new HttpAnswer(201, { url: `${baseUrl}/repos/${owner}/${repo}/git/blobs/${sha}`, sha });
+    }
+
+    if (rest === "/git/trees" && method === "POST") {
+      if (refs.size === 0) return new HttpAnswer(409, { message: "Git Repository is empty.", documentation_url: DOCS, status: "409" });
+      const base = typeof input.base_tree === "string" ? trees.get(input.base_tree) : new Map<string, string>();
+      if (base === undefined) return new HttpAnswer(422, { message: "Invalid tree info", documentation_url: DOCS, status: "422" });
+      const tree = new Map(base);
+      for (const entry of (input.tree ?? []) as { path?: string; type?: string; sha?: string | null; content?: string }[]) {
+        const entryPath = String(entry.path ?? "");
+        if (entryPath === "" || entryPath.split("/").some((part) => part === "" || part === "." || part === ".." || part === ".git")) {
+          return new HttpAnswer(422, { message: "tree.path contains a malformed path component", documentation_url: DOCS, status: "422" });
+        }
+        if (entry.type !== "blob") return new HttpAnswer(422, { message: `tree.type ${String(entry.type)} is not supported by this fake`, documentation_url: DOCS, status: "422" });
+        if (typeof entry.content === "string") {
+          tree.set(entryPath, storeBlob(Buffer.from(entry.content, "utf8")));
+        } else if (entry.sha === null) {
+          tree.delete(entryPath);
+        } else if (typeof entry.sha === "string" && blobs.has(entry.sha)) {
+          tree.set(entryPath, entry.sha);
+        } else {
+          return new HttpAnswer(422, { message: `tree.sha ${String(entry.sha)} is not a valid blob`, documentation_url: DOCS, status: "422" });
+        }
+      }
+      const sha = treeSha(tree);
+      return new HttpAnswer(201, { sha, url: `${baseUrl}/repos/${owner}/${repo}/git/trees/${sha}`, truncated: false, tree: topLevelOf(tree) });
+    }
+
+    if (rest === "/git/commits" && method === "POST") {
+      if (refs.size === 0) return new HttpAnswer(409, { message: "Git Repository is empty.", documentation_url: DOCS, status: "409" });
+      const tree = typeof input.tree === "string" ? trees.get(input.tree) : undefined;
+      if (tree === undefined) return new HttpAnswer(422, { message: "Tree SHA does not exist", documentation_url: DOCS, status: "422" });
+      const parents = Array.isArray(input.parents) ? (input.parents as unknown[]).map(String) : [];
+      if (parents.length > 1 || parents.some((p) => !commits.has(p))) {
+        return new HttpAnswer(422, { message: "Parent SHA does not exist or is not a commit object", documentation_url: DOCS, status: "422" });
+      }
+      const created = makeCommit(parents[0], tree, String(input.message ?? ""));
+      return new HttpAnswer(201, gitCommitJson("git-commit", created));
+    }
+
+    m = /^\/git\/commits\/([0-9a-f]{40})$/.exec(rest);
+    if (m && method === "GET") {
+      const found = commits.get(m[1] ?? "");
+      if (found === undefined) return new HttpAnswer(404, { message: "Not Found", documentation_url: DOCS, status: "404" });
+      return new HttpAnswer(200, gitCommitJson("git-commit-2", found));
+    }
+
     m = /^\/git\/refs\/heads\/(.+)$/.exec(rest);
+    if (m && method === "PATCH") {
+      const branch = m[1] ?? "";
+      if (refs.size === 0) return new HttpAnswer(409, { message: "Git Repository is empty.", documentation_url: DOCS, status: "409" });
+      const human = humanEdits.shift();
+      if (human && refs.has(branch)) {
+        const path = human.path ?? "docs/research_log.md";
+        writeFile(branch, path, Buffer.from(human.edit(currentText(branch, path)), "utf8"), "Edit research log by hand");
+      }
+      const fault = putFaults.shift();
+      const stall = stalls.shift();
+      if (stall?.when === "before") await sleep(stall.ms);
+      if (fault?.when === "before") return serverError(fault.status);
+      if (writesDenied) return new HttpAnswer(403, { message: "Resource not accessible by integration", documentation_url: DOCS, status: "403" });
+      const current = refs.get(branch);
+      if (current === undefined) return new HttpAnswer(422, { message: "Reference does not exist", documentation_url: DOCS, status: "422" });
+      const sha = String(input.sha ?? "");
+      if (!commits.has(sha)) return new HttpAnswer(422, { message: "Object does not exist", documentation_url: DOCS, status: "422" });
+      const style = protectionOf(branch);
+      if (style === "ruleset" || style === "classic") {
+        return new HttpAnswer(422, {
+          message: style === "ruleset" ? "Repository rule violations found\n\nChanges must be made through a pull request.\n\n" : `Protected branch update failed for refs/heads/${branch}.`,
+          documentation_url: style === "ruleset" ? "https://docs.github.com/repositories/configuring-branches-and-merges-in-your-repository/managing-rulesets/about-rulesets" : "https://docs.github.com/articles/about-protected-branches",
+          status: "422",
+        });
+      }
+      if (input.force !== true && !descendsFrom(sha, current)) {
+        return new HttpAnswer(422, { message: "Update is not a fast forward", documentation_url: "https://docs.github.com/rest/git/refs#update-a-reference", status: "422" });
+      }
+      refs.set(branch, sha);
+      if (stall?.when === "after") await sleep(stall.ms);
+      if (fault?.when === "after") return serverError(fault.status);
+      return new HttpAnswer(200, refJson(branch, sha));
+    }
+
     if (m && method === "DELETE") {
       if (!refs.delete(m[1] ?? "")) return new HttpAnswer(422, { message: "Reference does not exist", documentation_url: DOCS, status: "422" });
       return new HttpAnswer(204, undefined);
@@ -452,6 +568,32 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     url: `${baseUrl}/repos/${owner}/${repo}/git/refs/heads/${name}`,
     object: { sha, type: "commit", url: `${baseUrl}/repos/${owner}/${repo}/git/commits/${sha}` },
   });
+
+  /** A git commit as the Git Data routes answer it, on the description's example. */
+  const gitCommitJson = (example: string, c: FakeCommit) => {
+    const tree = treeSha(c.tree);
+    return {
+      ...githubExample(example, where()),
+      ...commitJson(c),
+      tree: { sha: tree, url: `${baseUrl}/repos/${owner}/${repo}/git/trees/${tree}` },
+      parents: c.parent ? [{ sha: c.parent, url: `${baseUrl}/repos/${owner}/${repo}/git/commits/${c.parent}`, html_url: web(`commit/${c.parent}`) }] : [],
+    };
+  };
+
+  /** A tree's first level as GitHub lists it: files, and folders as trees. */
+  const topLevelOf = (tree: Map<string, string>) => {
+    const entries = new Map<string, { path: string; mode: string; type: string; sha: string; size?: number; url: string }>();
+    for (const [full, blob] of tree) {
+      const [first = full, ...more] = full.split("/");
+      if (more.length === 0) {
+        entries.set(first, { path: first, mode: "100644", type: "blob", sha: blob, size: blobs.get(blob)?.length ?? 0, url: `${baseUrl}/repos/${owner}/${repo}/git/blobs/${blob}` });
+      } else if (!entries.has(first)) {
+        const sub = createHash("sha1").update(`${first}:${[...tree.keys()].filter((p) => p.startsWith(`${first}/`)).join(",")}`).digest("hex");
+        entries.set(first, { path: first, mode: "040000", type: "tree", sha: sub, url: `${baseUrl}/repos/${owner}/${repo}/git/trees/${sub}` });
+      }
+    }
+    return [...entries.values()];
+  };
 
   const currentText = (branch: string, path: string): string | undefined => {
     const sha = treeAt(branch)?.get(path);
@@ -539,6 +681,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       return pullRequests;
     },
     getFile: currentText,
+    getBytes(branch, path) {
+      const sha = treeAt(branch)?.get(path);
+      return sha === undefined ? undefined : blobs.get(sha);
+    },
     setFile(branch, path, text, message = "Edit research log by hand") {
       if (!refs.has(branch)) {
         const base = refs.get(defaultBranch);
@@ -578,8 +724,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     secondaryRateLimitNext(n, retryAfterSeconds) {
       rateLimited = { remaining: n, retryAfter: retryAfterSeconds };
     },
-    humanCommitBeforeNextPut(edit) {
-      humanEdits.push(edit);
+    humanCommitBeforeNextPut(edit, path) {
+      humanEdits.push({ edit, path });
     },
     revokeInstallationTokens() {
       installationTokens.clear();

@@ -3,12 +3,14 @@
  * API. Octokit's RequestError never leaves it: it becomes one of the store
  * errors with `{ cause }` (errors.ts).
  */
-import { createHash } from "node:crypto";
 import type { Octokit } from "@octokit/rest";
-import type { CommitRequest, LogSnapshot, LogStore, ReadOptions, WriteResult } from "../log-store.js";
+import type { CommitRequest, CommittedFile, LogSnapshot, LogStore, ReadOptions, WriteResult } from "../log-store.js";
 import { AmbiguousWriteError, ConflictError, NotFoundError, PermissionError, StoreError } from "../log-store.js";
+import { gitBlobSha } from "./blob-sha.js";
 import { credentialOf } from "./client.js";
 import { describeFailure, isAmbiguous, isEmptyRepository, isProtectedBranchRefusal, isRateLimited, mapError as mapGitHubError, messageOf, refusal, statusOf } from "./errors.js";
+import { commitWithFiles } from "./git-data.js";
+import type { FileCommit } from "./git-data.js";
 import { blobUrl, webUrlFor } from "./links.js";
 import type { PullRequestContext } from "./pull-request.js";
 import { writeViaPullRequest as writeViaPullRequest_ } from "./pull-request.js";
@@ -33,15 +35,16 @@ interface CachedFile {
   sha: string | undefined;
 }
 
-interface PutResponse {
-  content: { sha: string } | null;
-  commit: { sha?: string; html_url?: string };
-}
+type PutResponse = FileCommit;
+
+export { gitBlobSha };
 
 /**
  * A LogStore over the GitHub contents API. Reads and writes are cached, so a
  * burst of N entries costs one GET and N PUTs; a write against a stale sha
- * fails with ConflictError and the service re-reads.
+ * fails with ConflictError and the service re-reads. A write that carries
+ * files (a finding's pictures) is one commit through the Git Data API
+ * (git-data.ts), under the same rule.
  *
  * @throws StoreError when `target.path` is absolute or leaves the repository.
  */
@@ -153,7 +156,8 @@ export function createGitHubStore(octokit: Octokit, target: GitHubTarget): LogSt
     }
   };
 
-  const put = async (branch: string, text: string, sha: string | undefined, message: string): Promise<PutResponse> => {
+  const uploaded = new Set<string>();
+  const putFile = async (branch: string, text: string, sha: string | undefined, message: string): Promise<PutResponse> => {
     const { data } = await octokit.rest.repos.createOrUpdateFileContents({
       owner,
       repo,
@@ -168,7 +172,21 @@ export function createGitHubStore(octokit: Octokit, target: GitHubTarget): LogSt
     return data as PutResponse;
   };
 
+  /** The log alone: a contents PUT. With files: one commit through the Git Data API. */
+  const put = async (branch: string, text: string, sha: string | undefined, message: string, files: readonly CommittedFile[] = []): Promise<PutResponse> => {
+    if (files.length === 0) return putFile(branch, text, sha, message);
+    try {
+      return await commitWithFiles({ octokit, owner, repo, path, signal, uploaded }, branch, text, sha, message, files);
+    } catch (error) {
+      if (!isEmptyRepository(error)) throw error;
+      // A repository without a commit takes no blobs: its first commit is the log, and the pictures follow in a second.
+      const first = await putFile(branch, text, sha, message);
+      return commitWithFiles({ octokit, owner, repo, path, signal, uploaded }, branch, text, first.content?.sha ?? gitBlobSha(Buffer.from(text, "utf8")), message, files);
+    }
+  };
+
   const writeError = (error: unknown, branch: string): StoreError => {
+    if (error instanceof StoreError) return error;
     const status = statusOf(error);
     const message = messageOf(error);
     // Before the conflict check: a ruleset answers 409 too, and a retry would only be refused again.
@@ -181,7 +199,8 @@ export function createGitHubStore(octokit: Octokit, target: GitHubTarget): LogSt
           : `let ${credential.label} commit to it, or set GITHUB_COMMIT_MODE=pull-request`,
       );
     }
-    if (status === 409 || (status === 422 && /sha.*(wasn't supplied|does not match)|does not match/i.test(message))) {
+    // A moved branch refuses a ref update that is not a fast forward: the same conflict as a stale sha.
+    if (status === 409 || (status === 422 && /sha.*(wasn't supplied|does not match)|does not match|not a fast forward/i.test(message))) {
       return new ConflictError(`${where(branch)} changed since it was read`, { cause: error });
     }
     if (isAmbiguous(error)) {
@@ -209,9 +228,9 @@ export function createGitHubStore(octokit: Octokit, target: GitHubTarget): LogSt
     writeError: (error, branch) => writeError(error, branch),
     blobSha: (text) => gitBlobSha(Buffer.from(text, "utf8")),
   };
-  const writeViaPullRequest = async (base: string, text: string, baseVersion: string | undefined, message: string): Promise<WriteResult> => {
+  const writeViaPullRequest = async (base: string, text: string, baseVersion: string | undefined, message: string, files: readonly CommittedFile[]): Promise<WriteResult> => {
     try {
-      return await writeViaPullRequest_(pullRequests, base, text, baseVersion, message);
+      return await writeViaPullRequest_(pullRequests, base, text, baseVersion, message, files);
     } finally {
       // The base branch keeps the old text until the pull request is merged.
       cache = undefined;
@@ -222,6 +241,7 @@ export function createGitHubStore(octokit: Octokit, target: GitHubTarget): LogSt
     get description() {
       return `${full}:${path}@${knownBranch ?? "(default branch)"}`;
     },
+    logPath: path,
 
     async read(options: ReadOptions = {}): Promise<LogSnapshot> {
       if (options.allowCached && cache) return { text: cache.text, version: cache.sha };
@@ -233,16 +253,17 @@ export function createGitHubStore(octokit: Octokit, target: GitHubTarget): LogSt
     async write(text: string, baseVersion: string | undefined, commit: CommitRequest): Promise<WriteResult> {
       const branch = await branchName();
       const message = withCoAuthor(commit);
+      const files = commit.files ?? [];
       if (commitMode === "pull-request" || branchIsProtected) {
-        return writeViaPullRequest(branch, text, baseVersion, message);
+        return writeViaPullRequest(branch, text, baseVersion, message, files);
       }
       let written: PutResponse;
       try {
-        written = await put(branch, text, baseVersion, message);
+        written = await put(branch, text, baseVersion, message, files);
       } catch (error) {
         if (isProtectedBranchRefusal(error)) {
           branchIsProtected = true;
-          return writeViaPullRequest(branch, text, baseVersion, message);
+          return writeViaPullRequest(branch, text, baseVersion, message, files);
         }
         cache = undefined;
         throw writeError(error, branch);
@@ -263,11 +284,6 @@ export function createGitHubStore(octokit: Octokit, target: GitHubTarget): LogSt
       return `${blobUrl(webUrl, { owner, repo }, knownBranch ?? "HEAD", path)}#${id}`;
     },
   };
-}
-
-/** The sha git gives a blob with these bytes (`git hash-object`). */
-export function gitBlobSha(bytes: Uint8Array): string {
-  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 }
 
 function checkLogPath(path: string): string {

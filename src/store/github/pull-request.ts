@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Octokit } from "@octokit/rest";
-import type { WriteResult } from "../log-store.js";
+import type { CommittedFile, WriteResult } from "../log-store.js";
 import { AmbiguousWriteError, NotFoundError, StoreError, UnavailableError } from "../log-store.js";
 import { describeFailure, isEmptyRepository, statusOf } from "./errors.js";
 
@@ -17,8 +17,8 @@ export interface PullRequestContext {
   owner: string;
   repo: string;
   signal: () => AbortSignal;
-  /** The contents PUT of the store, on any branch. */
-  put(branch: string, text: string, sha: string | undefined, message: string): Promise<{ content: { sha: string } | null; commit: { sha?: string } }>;
+  /** The store's commit of the log (and `files` with it), on any branch. */
+  put(branch: string, text: string, sha: string | undefined, message: string, files: readonly CommittedFile[]): Promise<{ content: { sha: string } | null; commit: { sha?: string } }>;
   /** The store's mapping of a failed write (conflict, ambiguous, refused by a rule). */
   writeError(error: unknown, branch: string): StoreError;
   /** The git blob sha of `text`, when GitHub does not say it. */
@@ -38,6 +38,7 @@ export async function writeViaPullRequest(
   text: string,
   baseVersion: string | undefined,
   message: string,
+  files: readonly CommittedFile[] = [],
 ): Promise<WriteResult> {
   const { octokit, owner, repo, signal } = context;
   const full = `${owner}/${repo}`;
@@ -65,7 +66,7 @@ export async function writeViaPullRequest(
   let written: Awaited<ReturnType<PullRequestContext["put"]>>;
   try {
     // The new branch starts at the base head: the file there is what baseVersion must still match.
-    written = await context.put(branch, text, baseVersion, message);
+    written = await context.put(branch, text, baseVersion, message, files);
   } catch (error) {
     const mapped = context.writeError(error, branch);
     if (!(mapped instanceof AmbiguousWriteError)) await deleteBranch(context, branch);
