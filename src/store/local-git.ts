@@ -1,7 +1,7 @@
 import { execFile, execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, mkdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, rename, rmdir, stat, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, normalize, resolve, sep, win32 } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { withFileLock } from "./file-lock.js";
@@ -104,7 +104,11 @@ export function createLocalGitStore(options: LocalGitStoreOptions): LogStore {
     }
     const bytes = Buffer.from(text, "utf8");
     const version = blobSha(bytes);
-    if (version === currentVersion && (await committedBlob(topLevel, logPath, gitOptions)) === version) {
+    const files = (commit.files ?? []).map((file) => {
+      const path = validateFilePath(file.path);
+      return { path, absPath: join(topLevel, ...path.split("/")), bytes: Buffer.from(file.bytes) };
+    });
+    if (files.length === 0 && version === currentVersion && (await committedBlob(topLevel, logPath, gitOptions)) === version) {
       // Nothing to commit: git would refuse an empty commit.
       return { version, commit: await headSha(topLevel, gitOptions) };
     }
@@ -112,13 +116,21 @@ export function createLocalGitStore(options: LocalGitStoreOptions): LogStore {
     const staged = await stagedEntry(topLevel, logPath, gitOptions);
     const author = formatAuthor(commit.author);
     // A process that dies between writing the file and committing it leaves this note: the next writer commits the file.
-    const pending: PendingCommit = { path: logPath, version, message: commit.message, author };
+    const pending: PendingCommit = { path: logPath, version, message: commit.message, author, files: files.map((f) => ({ path: f.path, version: blobSha(f.bytes) })) };
     await writeFile(pendingPathIn(gitDir), JSON.stringify(pending));
-    await replaceFile(absPath, bytes, previous);
+    // The files first, the log last: a log that is written names only files that are there.
+    const previousFiles: (Buffer | undefined)[] = [];
     try {
-      await commitFile(topLevel, gitDir, staged !== undefined, commit.message, author);
+      for (const file of files) {
+        const before = await readBytes(file.absPath);
+        previousFiles.push(before);
+        await replaceFile(file.absPath, file.bytes, before);
+      }
+      await replaceFile(absPath, bytes, previous);
+      await commitFile(topLevel, gitDir, staged !== undefined, commit.message, author, files.map((f) => f.path));
     } catch (error) {
       const failure = await explainCommitFailure(error, topLevel, gitDir, author !== undefined, gitOptions);
+      await undoFiles(files.slice(0, previousFiles.length), previousFiles, topLevel, failure);
       await undoWrite(absPath, previous, topLevel, logPath, staged, failure);
       await unlink(pendingPathIn(gitDir)).catch(ignoreMissing);
       throw failure;
@@ -127,12 +139,34 @@ export function createLocalGitStore(options: LocalGitStoreOptions): LogStore {
     return { version, commit: await headSha(topLevel, gitOptions) };
   }
 
-  async function commitFile(topLevel: string, gitDir: string, tracked: boolean, message: string, author: string | undefined): Promise<void> {
+  async function commitFile(topLevel: string, gitDir: string, tracked: boolean, message: string, author: string | undefined, files: readonly string[] = []): Promise<void> {
     // `git commit -- <path>` takes a tracked file's content from the work tree; a new file must be added first.
-    if (!tracked) await retryOnIndexLock(gitDir, () => git(["add", "--", logPath], topLevel));
+    const untracked = [...(tracked ? [] : [logPath]), ...files];
+    if (untracked.length > 0) await retryOnIndexLock(gitDir, () => git(["add", "--", ...untracked], topLevel));
     const args = ["commit", "--quiet", "-m", message];
     if (author) args.push(`--author=${author}`);
-    await retryOnIndexLock(gitDir, () => git([...args, "--", logPath], topLevel));
+    await retryOnIndexLock(gitDir, () => git([...args, "--", logPath, ...files], topLevel));
+  }
+
+  /** Puts back files a failed write replaced (or removes those it created), and takes them out of the index again. */
+  async function undoFiles(files: readonly { path: string; absPath: string }[], previous: readonly (Buffer | undefined)[], topLevel: string, failure: StoreError): Promise<void> {
+    for (const [i, file] of files.entries()) {
+      const before = previous[i];
+      try {
+        if (before === undefined) {
+          await unlink(file.absPath).catch(ignoreMissing);
+          await git(["rm", "--cached", "--quiet", "--ignore-unmatch", "--", file.path], topLevel);
+          // The folders the write created go too; one that holds anything else stays (rmdir refuses).
+          for (let dir = dirname(file.absPath); dir.startsWith(`${topLevel}${sep}`); dir = dirname(dir)) {
+            if (!(await rmdir(dir).then(() => true, () => false))) break;
+          }
+        } else {
+          await replaceFile(file.absPath, before, undefined);
+        }
+      } catch (undoError) {
+        failure.message += `; restoring ${file.absPath} also failed (${messageOf(undoError)}): check it with git status`;
+      }
+    }
   }
 
   /**
@@ -155,7 +189,13 @@ export function createLocalGitStore(options: LocalGitStoreOptions): LogStore {
       const current = bytes === undefined ? undefined : blobSha(bytes);
       if (current === pending.version && (await committedBlob(topLevel, logPath, gitOptions)) !== current) {
         const staged = await stagedEntry(topLevel, logPath, gitOptions);
-        await commitFile(topLevel, gitDir, staged !== undefined, pending.message, pending.author);
+        // The files were written before the log: those still as written go in the same commit.
+        const files: string[] = [];
+        for (const file of pending.files ?? []) {
+          const bytes = await readBytes(join(topLevel, ...validateFilePath(file.path).split("/")));
+          if (bytes !== undefined && blobSha(bytes) === file.version) files.push(file.path);
+        }
+        await commitFile(topLevel, gitDir, staged !== undefined, pending.message, pending.author, files);
       }
     }
     await unlink(pendingPathIn(gitDir)).catch(ignoreMissing);
@@ -300,9 +340,9 @@ export function parseGitHubRemote(remote: string): string | undefined {
   return match ? `${match[1]}/${match[2]}` : undefined;
 }
 
-function validateLogPath(logPath: string): string {
+function validateLogPath(logPath: string, what = "LOG_PATH"): string {
   const problem = (why: string): StoreError =>
-    new StoreError(`LOG_PATH must be a path inside the repository, relative to its top level; ${why} (got "${logPath}")`);
+    new StoreError(`${what} must be a path inside the repository, relative to its top level; ${why} (got "${logPath}")`);
   if (logPath.trim() === "") throw problem("it is empty");
   if (isAbsolute(logPath) || win32.isAbsolute(logPath)) throw problem("it is absolute");
   const normalized = normalize(logPath).split(sep).join("/");
@@ -310,6 +350,11 @@ function validateLogPath(logPath: string): string {
   if (normalized === "." || normalized.endsWith("/")) throw problem("it names a directory");
   if (normalized.split("/")[0]?.toLowerCase() === ".git") throw problem("it is inside .git");
   return normalized;
+}
+
+/** A file committed with the log must stay inside the repository, as the log must. */
+function validateFilePath(path: string): string {
+  return validateLogPath(path, "a file committed with the log");
 }
 
 async function findCheckout(repoDir: string, logPath: string, options: GitCommandOptions): Promise<Checkout> {
@@ -347,6 +392,8 @@ interface PendingCommit {
   version: string;
   message: string;
   author: string | undefined;
+  /** Files written with the log, to commit with it (absent in notes written before pictures). */
+  files?: { path: string; version: string }[];
 }
 
 function pendingPathIn(gitDir: string): string {
