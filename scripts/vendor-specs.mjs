@@ -47,6 +47,7 @@ const SLACK_METHODS = [
   "conversations.history",
   "conversations.replies",
   "conversations.join",
+  "files.info",
   "users.info",
 ];
 

@@ -68,7 +68,7 @@ export function checkImages(files: readonly OfferedFile[], limits: ImageLimits =
     if (kind === undefined) {
       refused.push({ name: shown, reason: `${shown} is not a PNG, JPEG, GIF or WebP image (judged by its contents, not its name)` });
     } else if (file.bytes.length > limits.perImage) {
-      refused.push({ name: shown, reason: `${shown} is ${megabytes(file.bytes.length)}, over the ${megabytes(limits.perImage)} limit for one image` });
+      refused.push({ name: shown, reason: tooLarge(shown, file.bytes.length, limits) });
     } else if (accepted.length >= limits.count) {
       refused.push({ name: shown, reason: `${shown} is one picture too many: a finding takes at most ${limits.count}` });
     } else if (total + file.bytes.length > limits.perFinding) {
@@ -81,8 +81,17 @@ export function checkImages(files: readonly OfferedFile[], limits: ImageLimits =
   return { accepted, refused };
 }
 
+/** Why a file of `size` bytes is refused before it is even fetched, or undefined when its size is within the limit for one image. */
+export function sizeRefusal(name: string, size: number, limits: ImageLimits = DEFAULT_IMAGE_LIMITS): { name: string; reason: string } | undefined {
+  const shown = displayName(name);
+  return size > limits.perImage ? { name: shown, reason: tooLarge(shown, size, limits) } : undefined;
+}
+
+const tooLarge = (shown: string, size: number, limits: ImageLimits): string =>
+  `${shown} is ${megabytes(size)}, over the ${megabytes(limits.perImage)} limit for one image`;
+
 /** The name as a person would recognise it in a message: its last path part, control characters removed, at most 100 characters. */
-function displayName(name: string): string {
+export function displayName(name: string): string {
   // eslint-disable-next-line no-control-regex
   const last = (name.split(/[\\/]/).pop() ?? "").replace(/[\u0000-\u001f\u007f]/g, "").trim();
   return last === "" ? "(unnamed file)" : [...last].slice(0, 100).join("");

@@ -125,6 +125,8 @@ export type DigestGroup = OpenItemGroup & { url: string | undefined };
 /** What the chat adapters and the CLI call: log a finding, edit one, read the log. */
 export interface LogService {
   readonly categories: readonly string[];
+  /** What a finding's pictures may weigh: adapters refuse a picture over it before fetching it. */
+  readonly imageLimits: ImageLimits;
   /** Validate typed input without writing (for inline form errors); fills in today's date. */
   validate(input: FindingInput): { ok: true; finding: Finding } | { ok: false; errors: FieldError[] };
   /**
@@ -237,6 +239,7 @@ export function createLogService(options: LogServiceOptions): LogService {
 
   return {
     categories,
+    imageLimits: options.imageLimits ?? DEFAULT_IMAGE_LIMITS,
     validate,
     today,
 

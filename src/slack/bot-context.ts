@@ -17,4 +17,6 @@ export interface BotContext {
    * is refused there.
    */
   worker: OutboxWorker;
+  /** Whether the bot token holds `files:read`: without it no picture can be fetched, and the form offers no upload. */
+  canReadFiles(): boolean;
 }

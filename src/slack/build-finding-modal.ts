@@ -27,6 +27,12 @@ export const FINDING_BLOCK_IDS = {
 /** Every input element in the modal uses this action id. */
 export const FINDING_ACTION_ID = "value";
 
+/** The block of the form's picture upload (a `file_input`, optional). */
+export const PICTURES_BLOCK_ID = "pictures";
+
+/** The image types the upload offers; the bytes decide in the end (core/images.ts). */
+const PICTURE_FILE_TYPES = ["png", "jpg", "jpeg", "gif", "webp"];
+
 /** Slack's limit for a plain_text_input's max_length. */
 export const MAX_INPUT_LENGTH = 3000;
 export const MAX_TITLE_LENGTH = 200;
@@ -44,6 +50,8 @@ const modalContextSchema = z.object({
       keep: z.array(z.enum(["related", "finding", "impact", "actionItems"])).default([]),
     })
     .optional(),
+  /** Files of the message `Log as finding` was used on: the pictures among them go with the finding. */
+  files: z.array(z.string().regex(/^F[A-Z0-9]+$/)).max(20).optional(),
 });
 
 /** Where the modal was opened from: the announcement goes there. Kept in `private_metadata`. */
@@ -73,6 +81,8 @@ export interface FindingModalOptions {
   status?: string | undefined;
   impact?: string | undefined;
   actionItems?: string | undefined;
+  /** Offer a picture upload (the bot token holds `files:read`, which `file_input` needs). */
+  upload?: boolean | undefined;
 }
 
 const plain = (text: string) => ({ type: "plain_text" as const, text, emoji: true });
@@ -170,8 +180,33 @@ export function buildFindingModal(options: FindingModalOptions): ModalView {
         initial: kept.has("actionItems") ? undefined : options.actionItems,
         hint: kept.has("actionItems") ? keptHint : "One item per line; start a line with [x] if it is already done",
       }),
+      ...picturesBlocks(options),
     ],
   };
+}
+
+/** What the form says of pictures: those the message has, and an upload for more. */
+function picturesBlocks(options: FindingModalOptions): KnownBlock[] {
+  if (options.context.edit !== undefined) return [];
+  const blocks: KnownBlock[] = [];
+  const fromMessage = options.context.files?.length ?? 0;
+  if (fromMessage > 0) {
+    blocks.push({
+      type: "context",
+      elements: [{ type: "mrkdwn", text: `:frame_with_picture: The message's ${fromMessage === 1 ? "file goes" : `${fromMessage} files go`} with the finding: images are committed beside the log and shown in the entry.` }],
+    });
+  }
+  if (options.upload === true) {
+    blocks.push({
+      type: "input",
+      block_id: PICTURES_BLOCK_ID,
+      label: plain("Pictures"),
+      optional: true,
+      hint: plain("Plots, screenshots: PNG, JPEG, GIF or WebP, committed beside the log and shown in the entry"),
+      element: { type: "file_input", action_id: FINDING_ACTION_ID, filetypes: PICTURE_FILE_TYPES, max_files: 10 },
+    });
+  }
+  return blocks;
 }
 
 /** What the edit form shows while the entry is read (a trigger id lives 3 s; a 10 MB log may take longer). */

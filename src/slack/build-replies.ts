@@ -145,3 +145,11 @@ export function buildNotInChannelMessage(options: { channel: string; entryUrl: s
 /** Told to someone the allow-lists leave out. */
 export const NOT_ALLOWED_MESSAGE =
   "Sorry, you cannot change the research log from here. Ask an admin to add you (or this channel) to the bot's allow-list.";
+
+/** The files a finding was logged without, each with why, for the person who sent them. */
+export function buildRefusedPicturesMessage(title: string, refused: readonly { name: string; reason: string }[]): string {
+  const lines = refused.slice(0, 20).map(({ reason }) => `• ${shortenSlackText(reason, 300)}`);
+  if (refused.length > 20) lines.push(`• and ${refused.length - 20} more`);
+  const files = refused.length === 1 ? "one file" : `${refused.length} files`;
+  return [`:frame_with_picture: Your finding *${shortenSlackText(title, 200)}* is logged without ${files}:`, ...lines].join("\n");
+}

@@ -18,6 +18,7 @@ import { postDigest } from "./post-digest.js";
 import { refuseNonObjectBodies } from "./refuse-non-object-bodies.js";
 import { registerEditFinding } from "./register-edit-finding.js";
 import { registerEditFindingJob } from "./edit-finding-job.js";
+import { messageOf } from "../error-details.js";
 
 /** Where Slack sends events, commands and interactions in HTTP mode. */
 const SLACK_EVENTS_PATH = "/slack/events";
@@ -127,12 +128,15 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
       : { botId: options.identity.botId, botUserId: options.identity.botUserId, tokenVerificationEnabled: false }),
   });
 
+  // Known after start(): an app installed before pictures lacks files:read until it is reinstalled.
+  let filesReadable = false;
   const bot: BotContext = {
     router,
     config,
     clock,
     logger: app.logger,
     worker: options.worker,
+    canReadFiles: () => filesReadable,
   };
   registerLogFinding(app, bot);
   registerLogFindingJob(app.client, bot);
@@ -162,6 +166,7 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
     connection: () => socket,
     async start() {
       await app.init();
+      filesReadable = await holdsScope(app, "files:read");
       if (socketMode) {
         await app.start();
         port = options.port;
@@ -181,4 +186,17 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
       return postDigest(app.client, options.digestChannel, router.forSlack(options.digestChannel).service);
     },
   };
+}
+
+/** Whether the bot token holds `scope`, from the scopes Slack lists with every answer (assumed when Slack lists none). */
+async function holdsScope(app: App, scope: string): Promise<boolean> {
+  try {
+    const scopes = (await app.client.auth.test()).response_metadata?.scopes;
+    const holds = scopes === undefined || scopes.includes(scope);
+    if (!holds) app.logger.warn(`the Slack bot token lacks ${scope}: findings are logged without pictures until the app is reinstalled with manifest.yml's scopes`);
+    return holds;
+  } catch (error) {
+    app.logger.warn(`auth.test failed (${messageOf(error)}): findings are logged without pictures`);
+    return false;
+  }
 }

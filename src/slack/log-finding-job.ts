@@ -8,7 +8,9 @@ import { messageOf } from "../error-details.js";
 import type { BotContext } from "./bot-context.js";
 import type { Target } from "../routes/targets.js";
 import { buildAnnouncement, buildItemMessage } from "./build-announcement.js";
-import { buildNotInChannelMessage, buildWriteFailureMessages } from "./build-replies.js";
+import { buildNotInChannelMessage, buildRefusedPicturesMessage, buildWriteFailureMessages } from "./build-replies.js";
+import { fetchSlackPictures } from "./finding-pictures.js";
+import { PICTURE_ATTEMPTS } from "../services/fetch-picture.js";
 import { escapeSlackText } from "./escape-slack-text.js";
 import { lookUpPerson, NotInChannelError, postToChannel, slackErrorCode } from "./slack-calls.js";
 
@@ -26,6 +28,8 @@ export interface SlackFindingJob {
   userName: string | undefined;
   /** The route the channel had when the person submitted (absent in jobs recorded before routes). */
   target?: string | undefined;
+  /** Slack file ids to commit with the finding: the message's files and the form's uploads. */
+  files?: string[] | undefined;
 }
 
 /** What the `committed` step records: the announcement needs it, and a replay must not re-derive it. */
@@ -36,6 +40,8 @@ interface Committed {
   commitUrl: string | undefined;
   /** The commit's sha (absent in jobs recorded before it was kept). */
   commit?: string | undefined;
+  /** Files left out of the finding, with why: told to the person once. */
+  refused?: { name: string; reason: string }[] | undefined;
 }
 
 /**
@@ -56,8 +62,14 @@ export async function runSlackFindingJob(client: WebClient, bot: BotContext, job
     // The day the person pressed Submit, in their zone: a replay next morning keeps it.
     const date = dateIn(person.timeZone, context.receivedAt) ?? service.today(context.receivedAt);
     let result;
+    let refusedFiles: { name: string; reason: string }[] = [];
     try {
-      result = await service.logFinding({ ...job.input, date }, person.author);
+      // A picture that cannot be fetched yet is waited for a few tries; the finding never waits forever for one.
+      const pictures = (job.files?.length ?? 0) === 0
+        ? { files: [], refused: [] }
+        : await fetchSlackPictures(client, job.files ?? [], service.imageLimits, context.attempt < PICTURE_ATTEMPTS && !context.lastChance);
+      result = await service.logFinding({ ...job.input, date }, person.author, pictures.files);
+      if (result.ok) refusedFiles = [...pictures.refused, ...result.refused];
     } catch (error) {
       if (isRetryable(error) && !context.lastChance) {
         if (context.steps.notified === undefined) {
@@ -104,6 +116,7 @@ export async function runSlackFindingJob(client: WebClient, bot: BotContext, job
       entryUrl: result.entryUrl,
       commitUrl: result.pullRequestUrl ?? result.commitUrl,
       commit: result.commit,
+      ...(refusedFiles.length === 0 ? {} : { refused: refusedFiles }),
     };
     await context.mark("committed", committed);
     if (context.steps.notified !== undefined) {
@@ -111,6 +124,12 @@ export async function runSlackFindingJob(client: WebClient, bot: BotContext, job
         .postMessage({ channel: job.userId, text: `:white_check_mark: Your finding *${escapeSlackText(result.finding.title)}* is in the log now.` })
         .catch(() => undefined);
     }
+  }
+  if (committed.refused !== undefined && context.steps.refusedTold === undefined) {
+    await client.chat
+      .postMessage({ channel: job.userId, text: buildRefusedPicturesMessage(committed.finding.title, committed.refused) })
+      .catch((error: unknown) => logger.warn(`telling ${job.userId} about refused pictures failed: ${messageOf(error)}`));
+    await context.mark("refusedTold");
   }
   try {
     await announce(client, committed, job, context, target);

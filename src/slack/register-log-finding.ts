@@ -9,7 +9,7 @@ import { slackTextToPlain } from "./escape-slack-text.js";
 import { isAllowed } from "./is-allowed.js";
 import type { SlackFindingJob } from "./log-finding-job.js";
 import { runSlackFindingJob, SLACK_FINDING_JOB } from "./log-finding-job.js";
-import { toViewErrors, viewToInput } from "./view-to-input.js";
+import { toViewErrors, viewToFileIds, viewToInput } from "./view-to-input.js";
 import { messageOf } from "../error-details.js";
 
 type WebClient = webApi.WebClient;
@@ -38,6 +38,7 @@ export function registerLogFinding(app: App, bot: BotContext): void {
           context: { channel: command.channel_id },
           ...modalCategories(bot.router.forSlack(command.channel_id)),
           title: command.text,
+          upload: bot.canReadFiles(),
         }),
       })
       .then(
@@ -67,11 +68,14 @@ export function registerLogFinding(app: App, bot: BotContext): void {
       logger.warn(`chat.getPermalink failed: ${messageOf(error)}`);
     }
     const threadTs = (message as { thread_ts?: string }).thread_ts ?? shortcut.message_ts;
+    // The message's files go with the finding (the job fetches them); without files:read none can be fetched.
+    const files = bot.canReadFiles() ? filesOf(message).slice(0, MAX_MESSAGE_FILES) : [];
     try {
       await client.views.open({
         trigger_id: shortcut.trigger_id,
         view: buildFindingModal({
-          context: { channel, threadTs },
+          context: { channel, threadTs, ...(files.length === 0 ? {} : { files }) },
+          upload: bot.canReadFiles(),
           ...modalCategories(bot.router.forSlack(channel)),
           finding: shorten(slackTextToPlain(message.text ?? ""), MAX_INPUT_LENGTH),
           related: permalink,
@@ -104,7 +108,16 @@ export function registerLogFinding(app: App, bot: BotContext): void {
     // Recorded durably before the ack: from here on a crash loses nothing. A double-click
     // submits the same view twice: the same id, refused as a duplicate, so it is logged once.
     const id = `slack:view:${view.id}:${createHash("sha256").update(JSON.stringify(view.state.values)).digest("hex").slice(0, 32)}`;
-    const job: SlackFindingJob = { input, channel: context.channel, threadTs: context.threadTs, userId, userName: body.user.name, target: target.name };
+    const files = [...(context.files ?? []), ...viewToFileIds(view.state.values)];
+    const job: SlackFindingJob = {
+      input,
+      channel: context.channel,
+      threadTs: context.threadTs,
+      userId,
+      userName: body.user.name,
+      target: target.name,
+      ...(files.length === 0 ? {} : { files }),
+    };
     try {
       await bot.worker.submit({ id, kind: SLACK_FINDING_JOB, payload: job });
     } catch (error) {
@@ -115,6 +128,16 @@ export function registerLogFinding(app: App, bot: BotContext): void {
     }
     await ack();
   });
+}
+
+/** A message holds at most 10 files when posted from Slack's clients; more would not fit the form's metadata anyway. */
+const MAX_MESSAGE_FILES = 10;
+
+/** The ids of a message's files (Slack lists them on the message a shortcut was used on). */
+function filesOf(message: unknown): string[] {
+  const files = (message as { files?: { id?: unknown }[] }).files;
+  if (!Array.isArray(files)) return [];
+  return files.flatMap((file) => (typeof file.id === "string" && /^F[A-Z0-9]+$/.test(file.id) ? [file.id] : []));
 }
 
 /** Runs recorded submissions (see log-finding-job.ts). */

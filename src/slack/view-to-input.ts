@@ -1,5 +1,5 @@
 import type { FieldError, FindingField, FindingInput } from "../core/types.js";
-import { FINDING_ACTION_ID, FINDING_BLOCK_IDS } from "./build-finding-modal.js";
+import { FINDING_ACTION_ID, FINDING_BLOCK_IDS, PICTURES_BLOCK_ID } from "./build-finding-modal.js";
 
 /** The part of a submitted view's state we read: one element per input block. */
 export interface ViewStateValues {
@@ -8,6 +8,8 @@ export interface ViewStateValues {
       type?: string;
       value?: string | null;
       selected_option?: { value?: string } | null;
+      /** A `file_input`'s uploads. */
+      files?: { id?: string }[] | null;
     };
   };
 }
@@ -33,6 +35,12 @@ export function viewToInput(values: ViewStateValues): FindingInput {
     impact: read(values, FINDING_BLOCK_IDS.impact),
     actionItems: read(values, FINDING_BLOCK_IDS.actionItems),
   };
+}
+
+/** The ids of the files uploaded in the form's picture input. */
+export function viewToFileIds(values: ViewStateValues): string[] {
+  const files = values[PICTURES_BLOCK_ID]?.[FINDING_ACTION_ID]?.files ?? [];
+  return files.flatMap((file) => (typeof file.id === "string" && file.id !== "" ? [file.id] : []));
 }
 
 const blockOf: Record<FindingField, string> = {

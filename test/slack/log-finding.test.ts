@@ -23,7 +23,7 @@ describe("/log-finding", () => {
     expect(call.response.ok).toBe(true);
     const view = call.args.view as { callback_id: string; private_metadata: string; blocks: Record<string, unknown>[] };
     expect(view.callback_id).toBe("log_finding");
-    expect(labels(view)).toEqual(["Title", "Category", "Status", "Related", "Finding", "Impact", "Action Items"]);
+    expect(labels(view)).toEqual(["Title", "Category", "Status", "Related", "Finding", "Impact", "Action Items", "Pictures"]);
     expect(JSON.parse(view.private_metadata)).toEqual({ channel: "C100" });
     const title = view.blocks.find((b) => b.block_id === FINDING_BLOCK_IDS.title) as { element: { initial_value: string } };
     expect(title.element.initial_value).toBe("AMP breaks complex numbers");

@@ -43,7 +43,7 @@ describe("manifest.yml", () => {
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.settings.socket_mode_enabled).toBe(true);
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
-      ["channels:history", "channels:join", "chat:write", "commands", "groups:history", "reactions:read", "users:read", "users:read.email"].sort(),
+      ["channels:history", "channels:join", "chat:write", "commands", "files:read", "groups:history", "reactions:read", "users:read", "users:read.email"].sort(),
     );
     expect(Object.keys(FINDING_BLOCK_IDS)).toHaveLength(7);
   });

@@ -84,6 +84,22 @@ export interface FakeSlackEphemeral {
   text: string | undefined;
 }
 
+export interface FakeSlackFile {
+  id: string;
+  name: string;
+  title: string;
+  mimetype: string;
+  filetype: string;
+  size: number;
+  url_private: string;
+  url_private_download: string;
+  created: number;
+  timestamp: number;
+  user: string;
+  is_external: boolean;
+  is_public: boolean;
+}
+
 export interface FakeSlack {
   /** The Web API base: pass as `slackApiUrl` / `SLACK_API_URL`. */
   readonly url: string;
@@ -96,6 +112,18 @@ export interface FakeSlack {
   /** Bodies posted to response URLs, in order. */
   readonly responses: readonly { id: string; body: Record<string, unknown> }[];
   callsTo(method: string): FakeSlackCall[];
+  /**
+   * A file someone posted: `files.info` describes it and its private URL serves it, to the bot
+   * token only when it holds `files:read` (anyone else is redirected to a sign-in page, as Slack does).
+   * Returns the file object as messages and `file_input` uploads carry it.
+   */
+  addFile(file: { name: string; bytes: Uint8Array; mimetype?: string }): FakeSlackFile;
+  /** The file is deleted: `files.info` answers `file_deleted` and its URL 404. */
+  deleteFile(id: string): void;
+  /** The next `times` fetches of a file's private URL answer `status` (a 503: Slack's file servers failing). */
+  failFileDownloads(status: number, times: number): void;
+  /** Fetches of files' private URLs, with how they were answered. */
+  readonly downloads: readonly { id: string; status: number; authorized: boolean }[];
   /** A fresh response URL served by this fake. */
   responseUrl(): string;
   /** A message a person posted (for shortcuts and reactions on other messages). */
@@ -220,6 +248,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   let responses: { id: string; body: Record<string, unknown> }[] = [];
   const views = new Map<string, { id: string; hash: string }>();
   const scopes = new Set(options.scopes ?? manifestBotScopes());
+  const files = new Map<string, { file: FakeSlackFile; bytes: Buffer; deleted: boolean }>();
+  const downloads: { id: string; status: number; authorized: boolean }[] = [];
+  let downloadFaults: number[] = [];
+  let fileCounter = 0;
   let rateLimits: { method: string; retryAfterS: number }[] = [];
   let faults: { method: string; error: string }[] = [];
   let waiters: { match: (call: FakeSlackCall) => boolean; resolve: (call: FakeSlackCall) => void }[] = [];
@@ -289,8 +321,18 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
 
   const methods: Record<string, (args: Record<string, unknown>) => Record<string, unknown>> = {
     "auth.test": () => ({ url: "https://fake.slack.test/", team: "Fake", user: "research-log", team_id: "T1", user_id: botUserId, bot_id: botId }),
+    "files.info": (args) => {
+      const found = files.get(str(args.file) ?? "");
+      if (found === undefined) throw new SlackError("file_not_found");
+      if (found.deleted) throw new SlackError("file_deleted");
+      return { file: found.file, comments: [], response_metadata: { next_cursor: "" } };
+    },
     "views.open": (args) => {
       checkViewArgument(args.view);
+      // "In order to use the file_input element within your app, your app must have the files:read scope."
+      if (JSON.stringify(args.view ?? {}).includes('"type":"file_input"') && !scopes.has("files:read")) {
+        throw new SlackError("missing_scope", [], { needed: "files:read", provided: [...scopes].join(",") });
+      }
       const refused = takeTrigger(str(args.trigger_id) ?? "");
       if (refused !== undefined) throw new SlackError(refused);
       viewCounter += 1;
@@ -414,9 +456,36 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const raw = await readBody(req);
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const send = (status: number, body: unknown): void => {
-      res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+      // Slack lists the token's scopes on every Web API answer; the SDK reads them into response_metadata.scopes.
+      res.writeHead(status, { "content-type": "application/json; charset=utf-8", "x-oauth-scopes": [...scopes].join(",") });
       res.end(JSON.stringify(body));
     };
+    const filePath = /^\/files-pri\/T1-(F[A-Z0-9]+)\/(?:download\/)?[^/]+$/.exec(url.pathname);
+    if (req.method === "GET" && filePath !== null) {
+      const id = filePath[1] ?? "";
+      const found = files.get(id);
+      const authorized = req.headers.authorization === `Bearer ${token}` && scopes.has("files:read");
+      const fault = downloadFaults.shift();
+      const status = fault ?? (!authorized ? 302 : found === undefined || found.deleted ? 404 : 200);
+      downloads.push({ id, status, authorized });
+      if (status === 302) {
+        // Without a token that may read files, Slack sends the browser to sign in.
+        res.writeHead(302, { location: `${base}/signin?redir=${encodeURIComponent(url.pathname)}` });
+        res.end();
+      } else if (status === 200 && found !== undefined) {
+        res.writeHead(200, { "content-type": found.file.mimetype, "content-length": String(found.bytes.length) });
+        res.end(found.bytes);
+      } else {
+        res.writeHead(status, { "content-type": "text/plain" });
+        res.end(status === 404 ? "File not found" : "Service Unavailable");
+      }
+      return;
+    }
+    if (req.method === "GET" && url.pathname === "/signin") {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      res.end("<!DOCTYPE html><html><head><title>Sign in | Slack</title></head><body>Sign in to your workspace</body></html>");
+      return;
+    }
     if (req.method === "POST" && url.pathname.startsWith("/response/")) {
       const body = parseArgs(req.headers["content-type"] ?? "application/json", raw);
       const problems = body.blocks === undefined ? [] : checkMessageBlocks(body.blocks);
@@ -575,6 +644,39 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       return responses;
     },
     callsTo: (method) => calls.filter((c) => c.method === method),
+    addFile({ name, bytes, mimetype }) {
+      fileCounter += 1;
+      const id = `F${String(fileCounter).padStart(8, "0")}`;
+      const extension = /\.([A-Za-z0-9]+)$/.exec(name)?.[1]?.toLowerCase() ?? "binary";
+      const file: FakeSlackFile = {
+        id,
+        name,
+        title: name,
+        // Slack guesses the type from the name, as a browser's upload does.
+        mimetype: mimetype ?? ({ png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg", gif: "image/gif", webp: "image/webp" }[extension] ?? "application/octet-stream"),
+        filetype: extension,
+        size: bytes.length,
+        url_private: `${base}/files-pri/T1-${id}/${encodeURIComponent(name)}`,
+        url_private_download: `${base}/files-pri/T1-${id}/download/${encodeURIComponent(name)}`,
+        created: 1_767_000_000 + fileCounter,
+        timestamp: 1_767_000_000 + fileCounter,
+        user: "U111",
+        is_external: false,
+        is_public: true,
+      };
+      files.set(id, { file, bytes: Buffer.from(bytes), deleted: false });
+      return file;
+    },
+    deleteFile(id) {
+      const found = files.get(id);
+      if (found !== undefined) found.deleted = true;
+    },
+    failFileDownloads(status, times) {
+      downloadFaults = [...downloadFaults, ...Array.from({ length: times }, () => status)];
+    },
+    get downloads() {
+      return downloads;
+    },
     responseUrl() {
       responseCounter += 1;
       return `${base}/response/${responseCounter}`;

@@ -4,7 +4,7 @@
  * interactivity are form-encoded; events are JSON.
  */
 import { createHmac } from "node:crypto";
-import { FINDING_ACTION_ID, FINDING_BLOCK_IDS } from "../../src/slack/build-finding-modal.js";
+import { FINDING_ACTION_ID, FINDING_BLOCK_IDS, PICTURES_BLOCK_ID } from "../../src/slack/build-finding-modal.js";
 import type { ViewStateValues } from "../../src/slack/view-to-input.js";
 import { issueTrigger } from "./slack-triggers.js";
 
@@ -85,6 +85,11 @@ export function findingViewState(fields: FindingFields): ViewStateValues {
   };
 }
 
+/** The form's picture upload as Slack reports it in `view.state.values`: the uploaded files' objects. */
+export function picturesViewState(files: readonly { id: string }[]): ViewStateValues {
+  return { [PICTURES_BLOCK_ID]: { [FINDING_ACTION_ID]: { type: "file_input", files: files.map((file) => ({ ...file })) } } };
+}
+
 /** A complete, valid finding as typed into the modal (the seed's example). */
 export const AMP_FINDING: FindingFields = {
   title: "AMP Breaks Complex Number Operations",
@@ -146,7 +151,7 @@ export interface MessageActionOverrides {
   callbackId?: string;
   user?: { id: string; name?: string };
   channel?: string;
-  message: { ts: string; text: string; user?: string; thread_ts?: string };
+  message: { ts: string; text: string; user?: string; thread_ts?: string; files?: unknown[] };
   responseUrl?: string;
 }
 

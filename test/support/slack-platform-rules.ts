@@ -73,6 +73,7 @@ export const METHOD_SCOPES: Record<string, { scope: string | "history"; docs: st
   "conversations.replies": { scope: "history", docs: "https://docs.slack.dev/reference/methods/conversations.replies" },
   "conversations.join": { scope: "channels:join", docs: "https://docs.slack.dev/reference/methods/conversations.join" },
   "users.info": { scope: "users:read", docs: "https://docs.slack.dev/reference/methods/users.info" },
+  "files.info": { scope: "files:read", docs: "https://docs.slack.dev/reference/methods/files.info" },
   "reactions.add": { scope: "reactions:write", docs: "https://docs.slack.dev/reference/methods/reactions.add" },
 };
 
@@ -294,6 +295,14 @@ class Checker {
             isObject(option) && isObject(initial) && option.value === initial.value && textOf(option.text) === textOf(initial.text);
           if (!options.some(same)) this.fail("must be one of the provided options", `${at}/initial_option`);
         }
+        break;
+      }
+      case "file_input": {
+        // https://docs.slack.dev/reference/block-kit/block-elements/file-input-element: max_files 1 to 10; filetypes are extensions.
+        const max = value.max_files;
+        if (max !== undefined && (typeof max !== "number" || !Number.isInteger(max) || max < 1 || max > 10)) this.fail("must be between 1 and 10", `${at}/max_files`);
+        const types = value.filetypes;
+        if (types !== undefined && (!Array.isArray(types) || types.some((t) => typeof t !== "string"))) this.fail("must be an array of strings", `${at}/filetypes`);
         break;
       }
       case "button":
