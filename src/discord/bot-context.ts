@@ -4,6 +4,7 @@ import type { Clock } from "../services/log-service.js";
 import type { Router, Target } from "../routes/targets.js";
 import type { OutboxWorker } from "../outbox/outbox-worker.js";
 import type { RecentKeys } from "../services/recent-keys.js";
+import type { PendingPictures } from "./pending-pictures.js";
 
 /** Where the Discord bot reports what goes wrong in the background. */
 export interface DiscordLogger {
@@ -25,6 +26,8 @@ export interface DiscordBotContext {
   interactions: RecentKeys;
   /** Where submissions and reactions are recorded before they are acknowledged, and run from. */
   worker: OutboxWorker;
+  /** Pictures known when a form opened, until it is submitted. */
+  pictures: PendingPictures;
 }
 
 /** The log a channel writes to: a thread writes where its parent channel does. */

@@ -6,6 +6,9 @@ export const LOG_FINDING_COMMAND = "log-finding";
 export const FINDINGS_COMMAND = "findings";
 export const LOG_AS_FINDING_COMMAND = "Log as finding";
 
+/** `/log-finding`'s attachment options: a form (a modal) cannot take files beside its five text inputs. */
+export const PICTURE_OPTIONS = ["picture", "picture-2", "picture-3"] as const;
+
 /** Discord allows at most 25 choices on an option. */
 const MAX_CHOICES = 25;
 
@@ -32,6 +35,14 @@ export function buildCommands(categories: readonly string[]): RESTPostAPIApplica
         .setRequired(true)
         .addChoices(...STATUSES.map((name) => ({ name, value: name }))),
     );
+  for (const [i, name] of PICTURE_OPTIONS.entries()) {
+    logFinding.addAttachmentOption((option) =>
+      option
+        .setName(name)
+        .setDescription(i === 0 ? "A plot or screenshot, committed beside the log and shown in the entry" : "Another picture")
+        .setRequired(false),
+    );
+  }
   const findings = new SlashCommandBuilder()
     .setName(FINDINGS_COMMAND)
     .setDescription("The research log")

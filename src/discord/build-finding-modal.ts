@@ -23,6 +23,8 @@ export const MAX_INPUT_LENGTH = 4000;
 const MAX_TITLE_LENGTH = 200;
 
 const MODAL_PREFIX = "rl:f:";
+/** The same form with pictures waiting for it: `rl:p:<key>:` then as above. */
+const PICTURES_PREFIX = "rl:p:";
 
 /** What a modal's custom id carries to its submission: where it was opened and the chosen options. */
 export interface ModalContext {
@@ -31,18 +33,32 @@ export interface ModalContext {
   channel: string;
   /** The message `Log as finding` was used on: the announcement goes in its thread. */
   message: string | undefined;
+  /** The key of the pictures waiting for this form (pending-pictures.ts). */
+  pictures?: string | undefined;
 }
 
 /** `rl:f:<channel>:<message>:<status>:<category>`: the category last (it may hold spaces), all within Discord's 100 characters. */
 export function formatModalId(context: ModalContext): string {
-  return `${MODAL_PREFIX}${context.channel}:${context.message ?? ""}:${context.status}:${context.category}`;
+  const prefix = context.pictures === undefined ? MODAL_PREFIX : `${PICTURES_PREFIX}${context.pictures}:`;
+  return `${prefix}${context.channel}:${context.message ?? ""}:${context.status}:${context.category}`;
 }
 
 export function parseModalId(customId: string): ModalContext | undefined {
-  if (!customId.startsWith(MODAL_PREFIX)) return undefined;
-  const [channel = "", message = "", status = "", ...category] = customId.slice(MODAL_PREFIX.length).split(":");
+  let rest: string;
+  let pictures: string | undefined;
+  if (customId.startsWith(MODAL_PREFIX)) {
+    rest = customId.slice(MODAL_PREFIX.length);
+  } else if (customId.startsWith(PICTURES_PREFIX)) {
+    const at = customId.indexOf(":", PICTURES_PREFIX.length);
+    if (at === -1) return undefined;
+    pictures = customId.slice(PICTURES_PREFIX.length, at);
+    rest = customId.slice(at + 1);
+  } else {
+    return undefined;
+  }
+  const [channel = "", message = "", status = "", ...category] = rest.split(":");
   if (!/^\d+$/.test(channel) || status === "") return undefined;
-  return { channel, message: message === "" ? undefined : message, status, category: category.join(":") };
+  return { channel, message: message === "" ? undefined : message, status, category: category.join(":"), ...(pictures === undefined ? {} : { pictures }) };
 }
 
 export interface FindingModalOptions {

@@ -15,6 +15,7 @@ import { isEditModal, LIST_EDIT_PREFIX, openEditModal, submitEdit } from "./hand
 import { registerEditFindingJob } from "./edit-finding-job.js";
 import { handleFindingsCommand } from "./handle-findings-command.js";
 import { openFindingModal, openFindingModalFromMessage, registerLogFindingJob, submitFinding } from "./handle-log-finding.js";
+import { createPendingPictures } from "./pending-pictures.js";
 import { handleReaction, registerReactionJob } from "./handle-reactions.js";
 import type { OutboxWorker } from "../outbox/outbox-worker.js";
 import type { Check } from "../health.js";
@@ -81,6 +82,7 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
     clock,
     logger,
     interactions: createRecentKeys(clock),
+    pictures: createPendingPictures(clock),
     worker: options.worker,
   };
   registerLogFindingJob(bot);
@@ -134,7 +136,7 @@ async function handleInteraction(bot: DiscordBotContext, interaction: Interactio
   // Discord does not redeliver interactions, but a reconnecting gateway can replay one: answer it once.
   if (bot.interactions.seen(interaction.id)) return;
   if (interaction.isChatInputCommand()) {
-    if (interaction.commandName === LOG_FINDING_COMMAND) await openFindingModal(interaction);
+    if (interaction.commandName === LOG_FINDING_COMMAND) await openFindingModal(interaction, bot);
     else if (interaction.commandName === FINDINGS_COMMAND) await handleFindingsCommand(interaction, bot);
   } else if (interaction.isMessageContextMenuCommand()) {
     if (interaction.commandName === LOG_AS_FINDING_COMMAND) await openFindingModalFromMessage(interaction, bot);

@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import { MessageFlags } from "discord.js";
-import type { ChatInputCommandInteraction, MessageContextMenuCommandInteraction, ModalSubmitInteraction, User } from "discord.js";
+import type { Attachment, ChatInputCommandInteraction, MessageContextMenuCommandInteraction, ModalSubmitInteraction, User } from "discord.js";
+import type { PictureSource } from "../services/fetch-picture.js";
+import { PICTURE_OPTIONS } from "./build-commands.js";
 import { STATUSES } from "../core/types.js";
 import type { CommitAuthor } from "../store/log-store.js";
 import { messageOf } from "../error-details.js";
@@ -15,12 +17,23 @@ import { DISCORD_FINDING_JOB, pack, runDiscordFindingJob } from "./log-finding-j
 
 const EPHEMERAL = MessageFlags.Ephemeral;
 
-/** `/log-finding category status`: answers with the form at once (the 3 s deadline). */
-export async function openFindingModal(interaction: ChatInputCommandInteraction): Promise<void> {
+/** A picture as Discord describes an attachment: its CDN link (signed, valid for a day), name and size. */
+const pictureOf = (attachment: Attachment): PictureSource => ({ url: attachment.url, name: attachment.name, size: attachment.size });
+
+/** Holds a form's pictures until it is submitted; the key goes in the form's id. */
+const holdPictures = (bot: DiscordBotContext, sources: readonly PictureSource[]): string | undefined => (sources.length === 0 ? undefined : bot.pictures.hold(sources));
+
+/** `/log-finding category status [picture…]`: answers with the form at once (the 3 s deadline). */
+export async function openFindingModal(interaction: ChatInputCommandInteraction, bot: DiscordBotContext): Promise<void> {
   const category = interaction.options.getString("category", true);
   const status = interaction.options.getString("status", true);
+  const attached = PICTURE_OPTIONS.flatMap((name) => {
+    const attachment = interaction.options.getAttachment(name);
+    return attachment === null ? [] : [pictureOf(attachment)];
+  });
+  const pictures = holdPictures(bot, attached);
   await interaction.showModal(
-    buildFindingModal({ context: { category, status, channel: interaction.channelId, message: undefined } }),
+    buildFindingModal({ context: { category, status, channel: interaction.channelId, message: undefined, ...(pictures === undefined ? {} : { pictures }) } }),
   );
 }
 
@@ -32,9 +45,16 @@ export async function openFindingModal(interaction: ChatInputCommandInteraction)
  */
 export async function openFindingModalFromMessage(interaction: MessageContextMenuCommandInteraction, bot: DiscordBotContext): Promise<void> {
   const message = interaction.targetMessage;
+  const pictures = holdPictures(bot, [...message.attachments.values()].map(pictureOf));
   await interaction.showModal(
     buildFindingModal({
-      context: { category: defaultCategoryOf(targetOf(bot, message.channel, message.channelId, message.guildId)), status: STATUSES[0], channel: message.channelId, message: message.id },
+      context: {
+        category: defaultCategoryOf(targetOf(bot, message.channel, message.channelId, message.guildId)),
+        status: STATUSES[0],
+        channel: message.channelId,
+        message: message.id,
+        ...(pictures === undefined ? {} : { pictures }),
+      },
       finding: truncate(message.content, MAX_INPUT_LENGTH),
       related: message.url,
     }),
@@ -107,6 +127,8 @@ export async function submitFinding(interaction: ModalSubmitInteraction, bot: Di
     .slice(0, 32)}`;
   const member = interaction.member;
   const displayName = member !== null && "displayName" in member ? member.displayName : undefined;
+  // The pictures are in the job from here: a restart after the acknowledgement keeps them.
+  const pictures = context.pictures === undefined ? undefined : bot.pictures.get(context.pictures);
   const job: DiscordFindingJob = {
     input,
     context,
@@ -114,6 +136,8 @@ export async function submitFinding(interaction: ModalSubmitInteraction, bot: Di
     authorName: authorOf(interaction.user, displayName).name,
     interaction: { applicationId: interaction.applicationId, token: interaction.token },
     target: target.name,
+    ...(pictures === undefined || pictures.length === 0 ? {} : { pictures }),
+    ...(context.pictures !== undefined && pictures === undefined ? { picturesLost: true } : {}),
   };
   let deferred!: () => void;
   const acknowledged = new Promise<void>((resolve) => (deferred = resolve));

@@ -4,6 +4,8 @@ import type { Finding, FindingInput } from "../core/types.js";
 import type { JobContext } from "../outbox/outbox-worker.js";
 import { LogWriteError } from "../services/log-service.js";
 import { isRetryable } from "../services/retryable.js";
+import { gatherPictures, PICTURE_ATTEMPTS } from "../services/fetch-picture.js";
+import type { PictureSource } from "../services/fetch-picture.js";
 import { messageOf } from "../error-details.js";
 import type { DiscordBotContext } from "./bot-context.js";
 import type { Target } from "../routes/targets.js";
@@ -25,6 +27,10 @@ export interface DiscordFindingJob {
   interaction: { applicationId: string; token: string };
   /** The route the channel had when the person submitted (absent in jobs recorded before routes). */
   target?: string | undefined;
+  /** Attachments to commit with the finding (their CDN links live a day). */
+  pictures?: PictureSource[] | undefined;
+  /** The form had pictures that this process no longer holds (it restarted while the form was open). */
+  picturesLost?: boolean | undefined;
 }
 
 interface Committed {
@@ -34,6 +40,8 @@ interface Committed {
   commitUrl: string | undefined;
   /** The commit's sha (absent in jobs recorded before it was kept). */
   commit?: string | undefined;
+  /** Files left out of the finding, with why. */
+  refused?: { name: string; reason: string }[] | undefined;
 }
 
 /** An interaction token works for 15 minutes; leave a margin for the request itself. */
@@ -107,8 +115,17 @@ export async function runDiscordFindingJob(bot: DiscordBotContext, job: DiscordF
   let committed = context.steps.committed as Committed | undefined;
   if (committed === undefined) {
     let result;
+    let refusedFiles: { name: string; reason: string }[] = [];
     try {
-      result = await service.logFinding({ ...job.input, date: service.today(context.receivedAt) }, { name: job.authorName });
+      // A picture that cannot be fetched yet is waited for a few tries; the finding never waits forever for one.
+      const pictures = await gatherPictures(job.pictures ?? [], {
+        limits: service.imageLimits,
+        platform: "Discord",
+        mayWait: context.attempt < PICTURE_ATTEMPTS && !context.lastChance,
+      });
+      result = await service.logFinding({ ...job.input, date: service.today(context.receivedAt) }, { name: job.authorName }, pictures.files);
+      const lost = job.picturesLost === true ? [{ name: "pictures", reason: "the pictures attached to the form were lost when the bot restarted while it was open: post them in the finding's thread" }] : [];
+      if (result.ok) refusedFiles = [...lost, ...pictures.refused, ...result.refused];
     } catch (error) {
       if (isRetryable(error) && !context.lastChance) {
         if (context.steps.notified === undefined) {
@@ -145,9 +162,11 @@ export async function runDiscordFindingJob(bot: DiscordBotContext, job: DiscordF
       entryUrl: result.entryUrl,
       commitUrl: result.pullRequestUrl ?? result.commitUrl,
       commit: result.commit,
+      ...(refusedFiles.length === 0 ? {} : { refused: refusedFiles }),
     };
     await context.mark("committed", committed);
   }
+  const without = refusedLines(committed.refused);
   const title = escapeDiscordText(truncate(committed.finding.title, 300));
   const link = committed.entryUrl === undefined ? "" : ` (<${committed.entryUrl}>)`;
   let url: string;
@@ -157,10 +176,16 @@ export async function runDiscordFindingJob(bot: DiscordBotContext, job: DiscordF
     // Discord refused the message (no access, bad request): another try is refused too. The finding is in the log.
     if (!(error instanceof DiscordAPIError || error instanceof NotSendableError) && !context.lastChance) throw error;
     logger.error(`announcing a finding failed: ${messageOf(error)}`);
-    await tell(bot, job, context, [`Logged **${title}**${link}, but I could not post the announcement here: ${escapeDiscordText(truncate(messageOf(error), 500))}`]);
+    await tell(bot, job, context, pack([`Logged **${title}**${link}, but I could not post the announcement here: ${escapeDiscordText(truncate(messageOf(error), 500))}`, ...without]));
     return;
   }
-  await tell(bot, job, context, [`Logged **${title}**${link} and announced it: ${url}`]);
+  await tell(bot, job, context, pack([`Logged **${title}**${link} and announced it: ${url}`, ...without]));
+}
+
+/** The files a finding was logged without, each with why. */
+function refusedLines(refused: readonly { name: string; reason: string }[] | undefined): string[] {
+  if (refused === undefined || refused.length === 0) return [];
+  return [`🖼️ Logged without ${refused.length === 1 ? "one file" : `${refused.length} files`}:`, ...refused.slice(0, 20).map(({ reason }) => `• ${escapeDiscordText(truncate(reason, 300))}`)];
 }
 
 /**

@@ -19,7 +19,13 @@ describe("Discord: commands and /log-finding", () => {
     const commands = put?.body as { name: string; type?: number; options?: { name: string; type: number; required?: boolean; choices?: { value: string }[]; options?: { name: string; required?: boolean }[] }[] }[];
     expect(commands.map((c) => c.name)).toEqual(["log-finding", "Log as finding", "findings"]);
     const logFinding = commands[0];
-    expect(logFinding?.options?.map((o) => [o.name, o.type, o.required])).toEqual([["category", 3, true], ["status", 3, true]]);
+    expect(logFinding?.options?.map((o) => [o.name, o.type, o.required])).toEqual([
+      ["category", 3, true],
+      ["status", 3, true],
+      ["picture", 11, false],
+      ["picture-2", 11, false],
+      ["picture-3", 11, false],
+    ]);
     expect(logFinding?.options?.[0]?.choices?.map((c) => c.value)).toEqual(["Training", "Architecture", "Data", "Tooling", "Performance"]);
     expect(logFinding?.options?.[1]?.choices?.map((c) => c.value)).toEqual(["Open", "Resolved", "Workaround"]);
     expect(commands[1]?.type).toBe(3);

@@ -3,7 +3,7 @@
  * slash commands, the message command, and modal submissions built from the
  * modal the bot sent (so the test fills in the form the bot really showed).
  */
-import type { FakeDiscord, FakeDiscordMessage, FakeDiscordUser } from "./fake-discord.js";
+import type { FakeDiscord, FakeDiscordAttachment, FakeDiscordMessage, FakeDiscordUser } from "./fake-discord.js";
 import { nextId } from "./fake-discord.js";
 
 export const ADA: FakeDiscordUser = { id: "1200000000000000001", username: "ada", global_name: "Ada Lovelace" };
@@ -50,8 +50,9 @@ function base(fake: FakeDiscord, type: number, data: unknown, overrides: Interac
   };
 }
 
-/** `/log-finding category status` */
-export function logFindingCommand(fake: FakeDiscord, options: { category?: string; status?: string } & InteractionOverrides = {}) {
+/** `/log-finding category status [picture picture-2 picture-3]`: attachments come as ids, resolved beside. */
+export function logFindingCommand(fake: FakeDiscord, options: { category?: string; status?: string; pictures?: FakeDiscordAttachment[] } & InteractionOverrides = {}) {
+  const pictures = options.pictures ?? [];
   return base(
     fake,
     2,
@@ -63,7 +64,9 @@ export function logFindingCommand(fake: FakeDiscord, options: { category?: strin
       options: [
         { name: "category", type: 3, value: options.category ?? "Training" },
         { name: "status", type: 3, value: options.status ?? "Workaround" },
+        ...pictures.map((picture, i) => ({ name: i === 0 ? "picture" : `picture-${i + 1}`, type: 11, value: picture.id })),
       ],
+      ...(pictures.length === 0 ? {} : { resolved: { attachments: Object.fromEntries(pictures.map((p) => [p.id, { ...p, ephemeral: true }])) } }),
     },
     options,
   );
@@ -88,7 +91,7 @@ export function logAsFindingCommand(fake: FakeDiscord, message: FakeDiscordMessa
     mention_everyone: false,
     mentions: [],
     mention_roles: [],
-    attachments: [],
+    attachments: message.attachments,
     embeds: [],
     components: [],
     pinned: false,

@@ -6,7 +6,7 @@
  * send (interactions, reactions). REST keeps channels, messages, threads and
  * reactions as Discord does, and records every request.
  */
-import { randomUUID } from "node:crypto";
+import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -57,8 +57,20 @@ export interface FakeDiscordMessage {
   reactions: Map<string, Set<string>>;
   /** Id of the thread started on this message. */
   thread: string | undefined;
+  /** Files posted with it, as the API describes them (see `addAttachment`). */
+  attachments: FakeDiscordAttachment[];
   timestamp: string;
   edited_timestamp: string | null;
+}
+
+export interface FakeDiscordAttachment {
+  id: string;
+  filename: string;
+  size: number;
+  /** A signed CDN link (`ex`, `is`, `hm`), as Discord gives them: it stops working when `ex` passes. */
+  url: string;
+  proxy_url: string;
+  content_type?: string;
 }
 
 export interface FakeChannel {
@@ -98,7 +110,16 @@ export interface FakeDiscord {
   /** Another text channel in the guild (for routes); add it before the bot connects to have it in GUILD_CREATE. */
   addChannel(name: string): FakeChannel;
   /** A message a person posted. */
-  addUserMessage(content: string, user?: FakeDiscordUser, channelId?: string): FakeDiscordMessage;
+  addUserMessage(content: string, user?: FakeDiscordUser, channelId?: string, attachments?: FakeDiscordAttachment[]): FakeDiscordMessage;
+  /**
+   * A file as Discord keeps an upload: its CDN link is signed and expires after `expiresInS`
+   * (a day by default); a link whose signature does not match, or that expired, answers 404.
+   */
+  addAttachment(file: { filename: string; bytes: Uint8Array; contentType?: string; expiresInS?: number }): FakeDiscordAttachment;
+  /** The next `times` CDN fetches answer `status`. */
+  failAttachmentDownloads(status: number, times: number): void;
+  /** CDN fetches, with how they were answered. */
+  readonly downloads: readonly { id: string; status: number }[];
   /** Adds or removes a reaction as a person would: the message changes, then the gateway event is sent. */
   react(message: FakeDiscordMessage, emoji: string, userId: string, add?: boolean): void;
   /** Sends a gateway dispatch to every identified connection; an INTERACTION_CREATE's token becomes one the REST API knows. */
@@ -171,6 +192,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const rateLimits: { method: string; path: RegExp; retryAfterS: number; global: boolean }[] = [];
   const sockets = new Set<WsSocket>();
   let seq = 0;
+  const files = new Map<string, { bytes: Buffer; contentType: string | undefined }>();
+  const cdnSecret = randomBytes(16);
+  const downloads: { id: string; status: number }[] = [];
+  let downloadFaults: number[] = [];
+  let cdnBase = "";
+  const cdnSignature = (path: string, ex: string, is: string): string => createHmac("sha256", cdnSecret).update(`${path}|${ex}|${is}`).digest("hex");
 
   const userJson = (u: FakeDiscordUser) => ({
     id: u.id,
@@ -205,6 +232,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       timestamp: m.timestamp,
       edited_timestamp: m.edited_timestamp,
       ...MESSAGE_DEFAULTS,
+      attachments: m.attachments,
       components: componentsJson(m.components),
       type: 0,
       flags: thread === undefined ? 0 : 32,
@@ -224,6 +252,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       allowed_mentions: body.allowed_mentions,
       reactions: new Map(),
       thread: undefined,
+      attachments: [],
       timestamp: new Date().toISOString(),
       edited_timestamp: null,
     };
@@ -483,6 +512,25 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     void (async () => {
       const url = new URL(req.url ?? "/", "http://127.0.0.1");
       const method = req.method ?? "GET";
+      const cdn = /^\/attachments\/\d+\/(\d+)\/[^/]+$/.exec(url.pathname);
+      if (method === "GET" && cdn !== null) {
+        // Discord's CDN: a signed link, checked and expired by `ex`; no bot token needed.
+        const id = cdn[1] ?? "";
+        const ex = url.searchParams.get("ex") ?? "";
+        const is = url.searchParams.get("is") ?? "";
+        const valid = url.searchParams.get("hm") === cdnSignature(url.pathname, ex, is) && Number.parseInt(ex, 16) * 1000 > now();
+        const found = files.get(id);
+        const status = downloadFaults.shift() ?? (valid && found !== undefined ? 200 : 404);
+        downloads.push({ id, status });
+        if (status === 200 && found !== undefined) {
+          res.writeHead(200, { "content-type": found.contentType ?? "application/octet-stream", "content-length": String(found.bytes.length) });
+          res.end(found.bytes);
+        } else {
+          res.writeHead(status, { "content-type": "text/plain" });
+          res.end(status === 404 ? "This content is no longer available." : "upstream connect error");
+        }
+        return;
+      }
       const body = await readBody(req).catch(() => undefined);
       const pathname = decodeURIComponent(url.pathname);
       const path = pathname.startsWith(API_PREFIX) ? pathname.slice(API_PREFIX.length) : pathname;
@@ -575,6 +623,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
+  cdnBase = `http://127.0.0.1:${port}`;
 
   const fake: FakeDiscord = {
     apiUrl: `http://127.0.0.1:${port}/api`,
@@ -598,9 +647,26 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       channels.set(channel.id, channel);
       return channel;
     },
-    addUserMessage(content, user = { id: "1200000000000000001", username: "ada" }, channel = channelId) {
+    addUserMessage(content, user = { id: "1200000000000000001", username: "ada" }, channel = channelId, attachments = []) {
       users.set(user.id, user);
-      return createMessage(channel, user, { content });
+      const message = createMessage(channel, user, { content });
+      message.attachments = attachments;
+      return message;
+    },
+    addAttachment({ filename, bytes, contentType, expiresInS = 86_400 }) {
+      const id = nextId();
+      files.set(id, { bytes: Buffer.from(bytes), contentType });
+      const path = `/attachments/${channelId}/${id}/${encodeURIComponent(filename)}`;
+      const is = Math.floor(now() / 1000).toString(16);
+      const ex = Math.floor(now() / 1000 + expiresInS).toString(16);
+      const url = `${cdnBase}${path}?ex=${ex}&is=${is}&hm=${cdnSignature(path, ex, is)}&`;
+      return { id, filename, size: bytes.length, url, proxy_url: url, ...(contentType === undefined ? {} : { content_type: contentType }) };
+    },
+    failAttachmentDownloads(status, times) {
+      downloadFaults = [...downloadFaults, ...Array.from({ length: times }, () => status)];
+    },
+    get downloads() {
+      return downloads;
     },
     react(message, emoji, userId, add = true) {
       const who = message.reactions.get(emoji) ?? new Set<string>();
