@@ -1,6 +1,8 @@
 import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { z } from "zod";
+import { DEFAULT_IMAGE_LIMITS } from "./core/images.js";
+import type { ImageLimits } from "./core/images.js";
 import { DEFAULT_CATEGORIES } from "./core/types.js";
 import { isCronPattern } from "./services/schedule-digest.js";
 import type { LogFormat, LogLevelName } from "./log.js";
@@ -69,6 +71,8 @@ export interface Config {
   logLevel: LogLevelName;
   /** LOG_FORMAT: json or pretty; unset, pretty on a terminal and json otherwise. */
   logFormat: LogFormat | undefined;
+  /** PICTURE_MAX_MB, PICTURES_MAX_MB, PICTURES_PER_FINDING: what a finding's pictures may weigh. */
+  imageLimits: ImageLimits;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -249,6 +253,29 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
   const logFormat = get("LOG_FORMAT")?.toLowerCase() as LogFormat | undefined;
   if (logFormat !== undefined && !LOG_FORMATS.includes(logFormat)) problems.push(`LOG_FORMAT must be json or pretty (got "${get("LOG_FORMAT") ?? ""}")`);
 
+  const megabytes = (name: string, value: string | undefined, fallback: number): number => {
+    if (value === undefined) return fallback;
+    const mb = Number(value);
+    // GitHub takes blobs up to 100 MB.
+    if (!/^\d+(\.\d+)?$/.test(value) || mb <= 0 || mb > 100) {
+      problems.push(`${name} must be a number of megabytes above 0 and at most 100 (got "${value}")`);
+      return fallback;
+    }
+    return Math.round(mb * 1024 * 1024);
+  };
+  const perImage = megabytes("PICTURE_MAX_MB", get("PICTURE_MAX_MB"), DEFAULT_IMAGE_LIMITS.perImage);
+  const perFinding = megabytes("PICTURES_MAX_MB", get("PICTURES_MAX_MB"), DEFAULT_IMAGE_LIMITS.perFinding);
+  const countValue = get("PICTURES_PER_FINDING");
+  const perFindingCount = countValue === undefined ? DEFAULT_IMAGE_LIMITS.count : Number(countValue);
+  if (countValue !== undefined && (!/^\d+$/.test(countValue) || perFindingCount > 50)) {
+    problems.push(`PICTURES_PER_FINDING must be a whole number 0-50 (got "${countValue}")`);
+  }
+  const imageLimits: ImageLimits = {
+    perImage,
+    perFinding,
+    count: Number.isInteger(perFindingCount) ? perFindingCount : DEFAULT_IMAGE_LIMITS.count,
+  };
+
   // Only an http(s) server has pages to link to; `databricks` or a file: URI, set for MLflow's own client, links nothing.
   const mlflowTrackingUri = get("MLFLOW_TRACKING_URI")?.replace(/\/+$/, "");
 
@@ -277,6 +304,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
       shutdownTimeoutMs: Math.round(shutdownSeconds * 1000),
       logLevel,
       logFormat,
+      imageLimits,
     },
   };
 }

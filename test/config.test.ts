@@ -36,6 +36,19 @@ describe("loadConfig", () => {
     expect(bad.ok ? [] : bad.problems).toEqual([expect.stringContaining("STATE_DIR"), expect.stringContaining("SHUTDOWN_TIMEOUT_S")]);
   });
 
+  it("reads the pictures' limits in megabytes, and names a bad one", () => {
+    const defaults = loadConfig({});
+    expect(defaults.ok && defaults.config.imageLimits).toEqual({ perImage: 10 * 1024 * 1024, perFinding: 25 * 1024 * 1024, count: 10 });
+    const set = loadConfig({ PICTURE_MAX_MB: "2.5", PICTURES_MAX_MB: "8", PICTURES_PER_FINDING: "0" });
+    expect(set.ok && set.config.imageLimits).toEqual({ perImage: 2.5 * 1024 * 1024, perFinding: 8 * 1024 * 1024, count: 0 });
+    const bad = loadConfig({ PICTURE_MAX_MB: "200", PICTURES_MAX_MB: "lots", PICTURES_PER_FINDING: "-1" });
+    expect(bad.ok ? [] : bad.problems).toEqual([
+      'PICTURE_MAX_MB must be a number of megabytes above 0 and at most 100 (got "200")',
+      'PICTURES_MAX_MB must be a number of megabytes above 0 and at most 100 (got "lots")',
+      'PICTURES_PER_FINDING must be a whole number 0-50 (got "-1")',
+    ]);
+  });
+
   it("has every variable the configuration reads in .env.example", () => {
     const source = readFileSync(join(root, "src/config.ts"), "utf8");
     const read = [...source.matchAll(/get\("([A-Z_]+)"\)/g)].map((m) => m[1] ?? "").filter((name) => name !== "XDG_STATE_HOME");

@@ -69,6 +69,8 @@ export function checkImages(files: readonly OfferedFile[], limits: ImageLimits =
       refused.push({ name: shown, reason: `${shown} is not a PNG, JPEG, GIF or WebP image (judged by its contents, not its name)` });
     } else if (file.bytes.length > limits.perImage) {
       refused.push({ name: shown, reason: tooLarge(shown, file.bytes.length, limits) });
+    } else if (limits.count === 0) {
+      refused.push({ name: shown, reason: `${shown} was left out: this log takes no pictures (PICTURES_PER_FINDING=0)` });
     } else if (accepted.length >= limits.count) {
       refused.push({ name: shown, reason: `${shown} is one picture too many: a finding takes at most ${limits.count}` });
     } else if (total + file.bytes.length > limits.perFinding) {

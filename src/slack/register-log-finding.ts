@@ -38,7 +38,7 @@ export function registerLogFinding(app: App, bot: BotContext): void {
           context: { channel: command.channel_id },
           ...modalCategories(bot.router.forSlack(command.channel_id)),
           title: command.text,
-          upload: bot.canReadFiles(),
+          upload: bot.canReadFiles() && bot.router.forSlack(command.channel_id).service.imageLimits.count > 0,
         }),
       })
       .then(
@@ -69,13 +69,14 @@ export function registerLogFinding(app: App, bot: BotContext): void {
     }
     const threadTs = (message as { thread_ts?: string }).thread_ts ?? shortcut.message_ts;
     // The message's files go with the finding (the job fetches them); without files:read none can be fetched.
-    const files = bot.canReadFiles() ? filesOf(message).slice(0, MAX_MESSAGE_FILES) : [];
+    const takesPictures = bot.canReadFiles() && bot.router.forSlack(channel).service.imageLimits.count > 0;
+    const files = takesPictures ? filesOf(message).slice(0, MAX_MESSAGE_FILES) : [];
     try {
       await client.views.open({
         trigger_id: shortcut.trigger_id,
         view: buildFindingModal({
           context: { channel, threadTs, ...(files.length === 0 ? {} : { files }) },
-          upload: bot.canReadFiles(),
+          upload: takesPictures,
           ...modalCategories(bot.router.forSlack(channel)),
           finding: shorten(slackTextToPlain(message.text ?? ""), MAX_INPUT_LENGTH),
           related: permalink,
