@@ -8,7 +8,7 @@ import { PICTURES_BLOCK_ID } from "../../src/slack/build-finding-modal.js";
 import { fetchPicture } from "../../src/services/fetch-picture.js";
 import { DEFAULT_IMAGE_LIMITS } from "../../src/core/images.js";
 import type { Harness } from "./slack-harness.js";
-import { logCommits, settle, startHarness } from "./slack-harness.js";
+import { LOG_PATH, logCommits, settle, startHarness } from "./slack-harness.js";
 import { AMP_FINDING, findingViewState, messageActionBody, picturesViewState, viewSubmissionBody } from "../support/slack-factories.js";
 import { EXE_BYTES, imageBytes } from "../support/pictures.js";
 import { manifestBotScopes } from "../support/slack-platform-rules.js";
@@ -141,5 +141,25 @@ describe("Slack: pictures in findings", () => {
     expect(fetched).toEqual({ ok: false, retryable: false, refusal: { name: "plot.png", reason: "plot.png could not be fetched: Slack answered with a web page, not the file (the bot token needs files:read)" } });
     expect(h.slack.downloads).toEqual([{ id: a.id, status: 302, authorized: false }]);
   });
-});
 
+  it("lands a burst of findings with pictures once each, with their pictures, and keeps a hand edit made mid-burst", async () => {
+    const handWritten = "# Research Log\n\n## 2026-01-02 Written by hand\n\n**Category**: Data\n**Status**: Open\n\n### Finding\nA note.\n\n### Impact\nNone.\n";
+    h = await startHarness({ files: { [LOG_PATH]: handWritten } });
+    h.github.humanCommitBeforeNextPut((text) => (text ?? "").replace("A note.", "A note, corrected by hand."), LOG_PATH);
+    const uploads = Array.from({ length: 6 }, (_, i) => ({ file: h.slack.addFile({ name: `plot-${i}.png`, bytes: imageBytes("png", 2000 + i, 50 + i) }), bytes: imageBytes("png", 2000 + i, 50 + i) }));
+    const responses = await Promise.all(
+      uploads.map(({ file }, i) => h.send(viewSubmissionBody({ values: { ...findingViewState({ ...AMP_FINDING, title: `Burst ${i}`, actionItems: "" }), ...picturesViewState([file]) } }))),
+    );
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    await h.slack.waitFor((s) => s.messages.filter((m) => m.user === s.botUserId && m.thread_ts === undefined).length >= 6, 15_000);
+    await settle(h);
+    const log = h.log() ?? "";
+    expect(log).toContain("A note, corrected by hand.");
+    for (const [i, { bytes }] of uploads.entries()) {
+      expect(log.match(new RegExp(`## 2026-01-21 Burst ${i}\n`, "g"))).toHaveLength(1);
+      const path = new RegExp(`!\\[plot-${i}\\.png\\]\\((research_log/assets/[^)]+)\\)`).exec(log)?.[1] ?? "";
+      expect(h.github.getBytes("main", `docs/${path}`)?.equals(bytes)).toBe(true);
+    }
+    expect(logCommits(h).filter((c) => c.message.startsWith("docs: log finding - Burst"))).toHaveLength(6);
+  });
+});

@@ -148,4 +148,41 @@ describe("GitHub store: pictures land in one commit with the entry", () => {
     expect(github.getBytes("main", result.ok ? (result.pictures[0] ?? "") : "")?.equals(loss)).toBe(true);
     expect(github.getFile("main", PATH)).toContain("![loss.png](research_log/assets/");
   });
+
+  it("lands every finding once with its pictures when two writers race and a person edits the log mid-burst", async () => {
+    const { github, service } = await start();
+    // A second process: its own store, cache and lock, on the same repository.
+    const other = createLogService({
+      store: createGitHubStore(
+        createGitHubClient({ token: TOKEN, baseUrl: github.url, repo: { owner: github.owner, repo: github.repo }, throttle: { writeIntervalMs: 0 }, retry: { retries: 1, backoffUnitMs: 5 } }),
+        { owner: github.owner, repo: github.repo, path: PATH, requestTimeoutMs: 5000 },
+      ),
+      clock: { now: () => new Date("2026-12-07T10:00:00Z") },
+      maxAttempts: 30,
+    });
+    const services = [service, other];
+    github.humanCommitBeforeNextPut((text) => (text ?? "").replace("Written by hand.", "Written by hand, and corrected."), PATH);
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => {
+        const picture = imageBytes(i % 2 === 0 ? "png" : "jpeg", 1000 + i, 100 + i);
+        const by = services[i % 2];
+        return by?.logFinding(input(`Finding ${i}`), undefined, [{ name: `plot-${i}.${i % 2 === 0 ? "png" : "jpg"}`, bytes: picture }]).then((result) => ({ result, picture }));
+      }),
+    );
+    const log = github.getFile("main", PATH) ?? "";
+    expect(log).toContain("Written by hand, and corrected.");
+    for (const [i, outcome] of results.entries()) {
+      expect(outcome?.result.ok).toBe(true);
+      if (outcome === undefined || !outcome.result.ok) continue;
+      expect(log.match(new RegExp(`## 2026-12-07 Finding ${i}\n`, "g"))).toHaveLength(1);
+      const [path] = outcome.result.pictures;
+      expect(github.getBytes("main", path ?? "")?.equals(outcome.picture)).toBe(true);
+      expect(log).toContain(`](${(path ?? "").replace("docs/", "")})`);
+    }
+    // Never forced: the updates that found the branch moved were refused (422) and made again on a fresh read.
+    const updates = github.requestsTo("PATCH", /\/git\/refs\/heads\/main$/);
+    expect(updates.every((r) => (r.body as { force?: boolean }).force === false)).toBe(true);
+    expect(updates.filter((r) => r.status === 200)).toHaveLength(12);
+    expect(updates.some((r) => r.status === 422)).toBe(true);
+  });
 });
