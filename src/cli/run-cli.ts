@@ -1,7 +1,11 @@
+import { readFile } from "node:fs/promises";
+import { basename, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { Config, Env } from "../config.js";
 import { loadConfig } from "../config.js";
 import { checkLog } from "../core/check-log.js";
+import { checkImages } from "../core/images.js";
+import type { OfferedFile } from "../core/images.js";
 import { STATUSES } from "../core/types.js";
 import type { FieldError, FindingInput, Status } from "../core/types.js";
 import type { Clock } from "../services/log-service.js";
@@ -16,7 +20,7 @@ import { readGitUser } from "../store/local-git.js";
 import type { Prompter } from "./prompt.js";
 import { askMissingFields } from "./prompt.js";
 import { renderDigest, renderList } from "./render.js";
-import { messageOf } from "../error-details.js";
+import { errorCode, messageOf } from "../error-details.js";
 
 export const EXIT = { ok: 0, invalid: 1, usage: 2, store: 3 } as const;
 
@@ -24,7 +28,9 @@ export const USAGE = `Usage: research-log <command> [options]
 
 Commands:
   add      --title T --category C --status S --finding F --impact I
-           [--related R]... [--action A]... [--date YYYY-MM-DD] [--json]
+           [--related R]... [--action A]... [--picture FILE]... [--date YYYY-MM-DD] [--json]
+                                 pictures (PNG, JPEG, GIF, WebP) are committed beside
+                                 the log with the entry and shown in its Finding
   list     [--open] [--category C] [--status S] [--search Q] [--json]
   digest   [--json]              open action items, grouped by finding
   resolve  <id> [--item N] [--status Resolved|Workaround|Open] [--uncheck] [--json]
@@ -93,7 +99,7 @@ const findingOptions = {
 } as const;
 
 const commandOptions = {
-  add: { ...findingOptions, date: { type: "string" } },
+  add: { ...findingOptions, date: { type: "string" }, picture: { type: "string", multiple: true } },
   list: {
     open: { type: "boolean" },
     category: { type: "string" },
@@ -284,7 +290,14 @@ async function dispatch(argv: readonly string[], context: CliContext): Promise<n
       if (io.prompter !== undefined) {
         input = await askMissingFields(input, io.prompter, service.categories);
       }
-      const result = await service.logFinding(input, config.github === undefined ? undefined : await author());
+      // At a terminal a picture that would be left out stops the command instead: nothing is written, fix and run again.
+      const offered = await readPictures((values.picture as string[] | undefined) ?? [], context.cwd);
+      const { refused } = checkImages(offered, service.imageLimits);
+      if (refused.length > 0) {
+        for (const { reason } of refused) io.stderr(`research-log: --picture: ${reason}\n`);
+        return EXIT.invalid;
+      }
+      const result = await service.logFinding(input, config.github === undefined ? undefined : await author(), offered);
       if (!result.ok) {
         for (const error of result.errors) io.stderr(`research-log: ${fieldLabel[error.field]}: ${error.message}\n`);
         return EXIT.invalid;
@@ -296,6 +309,7 @@ async function dispatch(argv: readonly string[], context: CliContext): Promise<n
         url: result.pullRequestUrl ?? result.commitUrl ?? result.entryUrl ?? null,
         entryUrl: result.entryUrl ?? null,
         created: result.created,
+        pictures: result.pictures,
       };
       if (json) {
         io.stdout(`${JSON.stringify(out)}\n`);
@@ -425,4 +439,17 @@ async function dispatch(argv: readonly string[], context: CliContext): Promise<n
     }
 
   }
+}
+
+/** The files `--picture` names, read whole (relative paths from the working directory). @throws UsageError naming a file that cannot be read */
+async function readPictures(paths: readonly string[], cwd: string): Promise<OfferedFile[]> {
+  const files: OfferedFile[] = [];
+  for (const path of paths) {
+    try {
+      files.push({ name: basename(path), bytes: await readFile(resolve(cwd, path)) });
+    } catch (error) {
+      throw new UsageError(`--picture: cannot read ${path} (${errorCode(error) ?? messageOf(error)})`);
+    }
+  }
+  return files;
 }
