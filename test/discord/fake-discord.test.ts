@@ -175,3 +175,18 @@ describe("the Discord validator", () => {
     expect(() => checkRequest("DELETE", "/guilds/1", {})).toThrow(/no DELETE \/guilds\/1/);
   });
 });
+
+describe("the fake Discord's CDN", () => {
+  it("serves an attachment from its signed link, without the bot token, until the link expires; a forged link is refused", async () => {
+    const fake = await start();
+    const attachment = fake.addAttachment({ filename: "plot.png", bytes: Buffer.from("png bytes"), contentType: "image/png", expiresInS: 60 });
+    const served = await fetch(attachment.url);
+    expect([served.status, served.headers.get("content-type"), await served.text()]).toEqual([200, "image/png", "png bytes"]);
+    const forged = await fetch(attachment.url.replace(/hm=[0-9a-f]+/, `hm=${"0".repeat(64)}`));
+    expect([forged.status, await forged.text()]).toEqual([404, "This content is no longer available."]);
+    clock += 61_000;
+    const expired = await fetch(attachment.url);
+    expect(expired.status).toBe(404);
+    expect(fake.downloads.map((d) => d.status)).toEqual([200, 404, 404]);
+  });
+});

@@ -172,3 +172,40 @@ describe("the Block Kit rules", () => {
     expect(checkView(modal({ title: plain("🧪".repeat(25)) }))).toEqual(["[ERROR] must be less than 25 characters [json-pointer:/view/title/text]"]);
   });
 });
+
+describe("the fake Slack's files", () => {
+  const bytes = Buffer.from("\x89PNG\r\n\x1a\nrest", "latin1");
+
+  it("describes a file with files.info (files:read), serves its private URL to the bot token only, and lists the token's scopes", async () => {
+    slack = await startFakeSlack();
+    const file = fake().addFile({ name: "plot.png", bytes });
+    const info = await call("files.info", { file: file.id });
+    expect(info.body).toMatchObject({ ok: true, file: { id: file.id, name: "plot.png", mimetype: "image/png", size: bytes.length } });
+    const withToken = await fetch(file.url_private_download, { headers: { authorization: `Bearer ${fake().token}` } });
+    expect([withToken.status, Buffer.from(await withToken.arrayBuffer()).equals(bytes)]).toEqual([200, true]);
+    const anonymous = await fetch(file.url_private_download, { redirect: "manual" });
+    expect([anonymous.status, anonymous.headers.get("location")]).toEqual([302, expect.stringContaining("/signin?redir=")]);
+    const scopes = (await fetch(new URL("auth.test", fake().url), { method: "POST", headers: { authorization: `Bearer ${fake().token}` } })).headers.get("x-oauth-scopes");
+    expect(scopes?.split(",")).toContain("files:read");
+  });
+
+  it("refuses files.info and the private URL without files:read, and a deleted file", async () => {
+    slack = await startFakeSlack({ scopes: manifestBotScopes().filter((s) => s !== "files:read") });
+    const file = fake().addFile({ name: "plot.png", bytes });
+    expect((await call("files.info", { file: file.id })).body).toMatchObject({ ok: false, error: "missing_scope", needed: "files:read" });
+    const refused = await fetch(file.url_private, { headers: { authorization: `Bearer ${fake().token}` } });
+    expect([refused.status, refused.headers.get("content-type")]).toEqual([200, "text/html; charset=utf-8"]);
+    const view = { type: "modal", title: { type: "plain_text", text: "Log" }, submit: { type: "plain_text", text: "Log" }, blocks: [{ type: "input", label: { type: "plain_text", text: "Pictures" }, element: { type: "file_input", action_id: "value" } }] };
+    expect((await call("views.open", { trigger_id: triggerId(), view })).body).toMatchObject({ ok: false, error: "missing_scope", needed: "files:read" });
+  });
+
+  it("answers file_deleted for a deleted file, and refuses a file_input taking more than 10 files", async () => {
+    slack = await startFakeSlack();
+    const file = fake().addFile({ name: "plot.png", bytes });
+    fake().deleteFile(file.id);
+    expect((await call("files.info", { file: file.id })).body).toMatchObject({ ok: false, error: "file_deleted" });
+    expect(checkView({ type: "modal", title: { type: "plain_text", text: "Log" }, submit: { type: "plain_text", text: "Log" }, blocks: [{ type: "input", label: { type: "plain_text", text: "Pictures" }, element: { type: "file_input", max_files: 11 } }] })).toEqual([
+      "[ERROR] must be between 1 and 10 [json-pointer:/view/blocks/0/element/max_files]",
+    ]);
+  });
+});

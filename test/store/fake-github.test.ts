@@ -161,3 +161,64 @@ describe("the GitHub validator", () => {
     expect(checkGitHubResponse("GET", "/repos/o/r/contents/a", 200, file).join("\n")).toMatch(/_links/);
   });
 });
+
+describe("the fake GitHub's Git Data routes answer as GitHub does", () => {
+  const git = (fake: FakeGitHub, rest: string) => `/repos/${fake.owner}/${fake.repo}/git/${rest}`;
+
+  /** A commit on top of main holding `files` (path → text), not yet on any branch. */
+  async function commitOnMain(fake: FakeGitHub, files: Record<string, string>): Promise<string> {
+    const head = ((await call(fake, "GET", git(fake, "ref/heads/main"))).body as { object: { sha: string } }).object.sha;
+    const tree = ((await call(fake, "GET", git(fake, `commits/${head}`))).body as { tree: { sha: string } }).tree.sha;
+    const entries = Object.entries(files).map(([path, content]) => ({ path, mode: "100644", type: "blob", content }));
+    const made = await call(fake, "POST", git(fake, "trees"), { body: { base_tree: tree, tree: entries } });
+    const commit = await call(fake, "POST", git(fake, "commits"), { body: { message: "m", tree: (made.body as { sha: string }).sha, parents: [head] } });
+    return (commit.body as { sha: string }).sha;
+  }
+
+  it("moves a branch to a commit that descends from its head, and keeps the base tree's files", async () => {
+    const fake = await start();
+    const sha = await commitOnMain(fake, { "docs/research_log/assets/x/a.png": "png" });
+    const moved = await call(fake, "PATCH", git(fake, "refs/heads/main"), { body: { sha, force: false } });
+    expect(moved.status).toBe(200);
+    expect(fake.getFile("main", "docs/research_log/assets/x/a.png")).toBe("png");
+    expect(fake.getFile("main", "docs/README.md")).toBe("docs");
+  });
+
+  it.each<[string, (fake: FakeGitHub) => Promise<Answer>, number, RegExp]>([
+    [
+      "a ref update that is not a fast forward",
+      async (fake) => {
+        const sha = await commitOnMain(fake, { a: "1" });
+        fake.setFile("main", LOG, "moved by hand\n");
+        return call(fake, "PATCH", git(fake, "refs/heads/main"), { body: { sha, force: false } });
+      },
+      422,
+      /^Update is not a fast forward$/,
+    ],
+    ["a tree entry naming a blob that does not exist", (fake) => call(fake, "POST", git(fake, "trees"), { body: { tree: [{ path: "a.png", mode: "100644", type: "blob", sha: "0".repeat(40) }] } }), 422, /is not a valid blob/],
+    ["a tree entry with a path leaving the repository", (fake) => call(fake, "POST", git(fake, "trees"), { body: { tree: [{ path: "../a.png", mode: "100644", type: "blob", content: "x" }] } }), 422, /malformed path component/],
+    ["a tree entry with a mode GitHub does not take", (fake) => call(fake, "POST", git(fake, "trees"), { body: { tree: [{ path: "a.png", mode: "100600", type: "blob", content: "x" }] } }), 422, /Invalid request/],
+    ["a commit on a tree that does not exist", (fake) => call(fake, "POST", git(fake, "commits"), { body: { message: "m", tree: "1".repeat(40), parents: [] } }), 422, /Tree SHA does not exist/],
+    [
+      "a ref update on a protected branch",
+      async (fake) => {
+        const sha = await commitOnMain(fake, { a: "1" });
+        fake.protectBranch("main", "classic");
+        return call(fake, "PATCH", git(fake, "refs/heads/main"), { body: { sha } });
+      },
+      422,
+      /^Protected branch update failed for refs\/heads\/main\.$/,
+    ],
+  ])("refuses %s", async (_name, request, status, pattern) => {
+    const fake = await start();
+    const answer = await request(fake);
+    expect(answer.status).toBe(status);
+    expect(message(answer)).toMatch(pattern);
+  });
+
+  it("takes no blob in a repository without a commit", async () => {
+    const fake = await start({ empty: true });
+    const answer = await call(fake, "POST", git(fake, "blobs"), { body: { content: base64("png"), encoding: "base64" } });
+    expect([answer.status, message(answer)]).toEqual([409, "Git Repository is empty."]);
+  });
+});
