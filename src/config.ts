@@ -5,8 +5,8 @@ import { DEFAULT_IMAGE_LIMITS } from "./core/images.js";
 import type { ImageLimits } from "./core/images.js";
 import { DEFAULT_CATEGORIES } from "./core/types.js";
 import { isCronPattern } from "./services/schedule-digest.js";
-import type { LogFormat, LogLevelName } from "./log.js";
-import { LOG_FORMATS, LOG_LEVELS } from "./log.js";
+import type { LogFormat, LogLevelName } from "./serve/log.js";
+import { LOG_FORMATS, LOG_LEVELS } from "./serve/log.js";
 
 /**
  * The one place that reads the environment. Every variable is parsed here;

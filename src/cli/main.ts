@@ -2,7 +2,7 @@
 import type { Interface } from "node:readline";
 import { existsSync } from "node:fs";
 import { createInterface } from "node:readline";
-import { serve } from "../main.js";
+import { serve } from "../serve/serve.js";
 import type { Prompter } from "./prompt.js";
 import { runCli } from "./run-cli.js";
 

@@ -18,7 +18,7 @@ import { openFindingModal, openFindingModalFromMessage, registerLogFindingJob, s
 import { createPendingPictures } from "./pending-pictures.js";
 import { handleReaction, registerReactionJob } from "./handle-reactions.js";
 import type { OutboxWorker } from "../outbox/outbox-worker.js";
-import type { Check } from "../health.js";
+import type { Check } from "../serve/health.js";
 import type { DigestPosted } from "./post-digest.js";
 import { postDigest } from "./post-digest.js";
 

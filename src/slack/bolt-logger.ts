@@ -1,6 +1,6 @@
 import type { Logger } from "@slack/bolt";
 import { LogLevel } from "@slack/bolt";
-import type { Log } from "../log.js";
+import type { Log } from "../serve/log.js";
 
 const LEVELS = new Set<string>([LogLevel.DEBUG, LogLevel.INFO, LogLevel.WARN, LogLevel.ERROR]);
 

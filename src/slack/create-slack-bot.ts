@@ -9,7 +9,7 @@ import type { BotContext } from "./bot-context.js";
 import type { Router } from "../routes/targets.js";
 import { routerForService } from "../routes/targets.js";
 import type { OutboxWorker } from "../outbox/outbox-worker.js";
-import type { Check, OpsRoute } from "../health.js";
+import type { Check, OpsRoute } from "../serve/health.js";
 import { registerFindingsCommand } from "./register-findings-command.js";
 import { registerLogFinding, registerLogFindingJob } from "./register-log-finding.js";
 import { registerReactionJob, registerReactions } from "./register-reactions.js";

@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { createLog, prettyLine } from "../../src/log.js";
+import { createLog, prettyLine } from "../../src/serve/log.js";
 
 /** A destination that keeps what pino writes, line by line. */
 function capture(): { stream: Writable; lines: string[] } {

@@ -1,13 +1,13 @@
 import { setFlagsFromString } from "node:v8";
-import type { Config } from "./config.js";
-import type { Outbox, OutboxLogger } from "./outbox/outbox.js";
-import { openFileOutbox } from "./outbox/file-outbox.js";
-import type { OutboxWorker } from "./outbox/outbox-worker.js";
-import { createOutboxWorker } from "./outbox/outbox-worker.js";
-import type { Router, RouterHooks, Target } from "./routes/targets.js";
-import type { DigestSchedule } from "./services/schedule-digest.js";
-import { scheduleDigest } from "./services/schedule-digest.js";
-import { messageOf } from "./error-details.js";
+import type { Config } from "../config.js";
+import type { Outbox, OutboxLogger } from "../outbox/outbox.js";
+import { openFileOutbox } from "../outbox/file-outbox.js";
+import type { OutboxWorker } from "../outbox/outbox-worker.js";
+import { createOutboxWorker } from "../outbox/outbox-worker.js";
+import type { Router, RouterHooks, Target } from "../routes/targets.js";
+import type { DigestSchedule } from "../services/schedule-digest.js";
+import { scheduleDigest } from "../services/schedule-digest.js";
+import { messageOf } from "../error-details.js";
 import type { Health } from "./health.js";
 import { createHealth, observeStore, opsRoutes, startOpsServer } from "./health.js";
 import { logJobEvent } from "./job-log.js";
@@ -79,8 +79,8 @@ export async function startBots(config: Config, router: Router, worker: OutboxWo
   try {
     if (config.slack !== undefined) {
       // The SDKs are loaded only for serve: the CLI's other commands start faster without them.
-      const { createSlackBot, postDigest } = await import("./slack/create-slack-bot.js");
-      const { boltLogger } = await import("./slack/bolt-logger.js");
+      const { createSlackBot, postDigest } = await import("../slack/create-slack-bot.js");
+      const { boltLogger } = await import("../slack/bolt-logger.js");
       const slack = createSlackBot({ config: config.slack, router, worker, port: config.port, routes, logger: boltLogger(io.log) });
       io.health.addProbe("slack", () => slack.connection());
       await slack.start().catch((error: unknown) => {
@@ -97,7 +97,7 @@ export async function startBots(config: Config, router: Router, worker: OutboxWo
       }
     }
     if (config.discord !== undefined) {
-      const { createDiscordBot } = await import("./discord/create-discord-bot.js");
+      const { createDiscordBot } = await import("../discord/create-discord-bot.js");
       const discordLog = io.log.child({ component: "discord" });
       const discord = createDiscordBot({
         config: config.discord,

@@ -14,9 +14,9 @@ import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Registry } from "prom-client";
-import type { LogStore } from "./store/log-store.js";
-import { ConflictError } from "./store/log-store.js";
-import { messageOf } from "./error-details.js";
+import type { LogStore } from "../store/log-store.js";
+import { ConflictError } from "../store/log-store.js";
+import { messageOf } from "../error-details.js";
 
 export interface Check {
   up: boolean;

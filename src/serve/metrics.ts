@@ -4,7 +4,7 @@
  * latency, and Node's own process metrics, all prefixed `research_log_`.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { JobEvent } from "./outbox/outbox-worker.js";
+import type { JobEvent } from "../outbox/outbox-worker.js";
 
 export interface Metrics {
   registry: Registry;

@@ -6,7 +6,7 @@
  */
 import type { Log } from "./log.js";
 import { platformOf, routeOf } from "./metrics.js";
-import type { JobEvent } from "./outbox/outbox-worker.js";
+import type { JobEvent } from "../outbox/outbox-worker.js";
 
 const STEP_MESSAGES: Record<string, string> = {
   committed: "committed",
