@@ -7,6 +7,7 @@ import { benchContention } from "./contention.js";
 import { benchGitHub } from "./github.js";
 import { benchMemory } from "./memory.js";
 import { benchParse, benchParseVersusMarkdown } from "./parse.js";
+import { benchPictures } from "./pictures.js";
 import { benchSlack } from "./slack.js";
 
 const benches: Record<string, () => Promise<void>> = {
@@ -15,6 +16,7 @@ const benches: Record<string, () => Promise<void>> = {
     await benchParseVersusMarkdown();
   },
   github: benchGitHub,
+  pictures: benchPictures,
   contention: () => benchContention(),
   slack: benchSlack,
   memory: benchMemory,
