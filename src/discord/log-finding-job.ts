@@ -4,7 +4,7 @@ import type { Finding, FindingInput } from "../core/types.js";
 import type { JobContext } from "../outbox/outbox-worker.js";
 import { LogWriteError } from "../services/log-service.js";
 import { isRetryable } from "../services/retryable.js";
-import { gatherPictures, PICTURE_ATTEMPTS } from "../services/fetch-picture.js";
+import { gatherPictures, PICTURE_ATTEMPTS, PictureNotReadyError } from "../services/fetch-picture.js";
 import type { PictureSource } from "../services/fetch-picture.js";
 import { messageOf } from "../error-details.js";
 import type { DiscordBotContext } from "./bot-context.js";
@@ -128,7 +128,8 @@ export async function runDiscordFindingJob(bot: DiscordBotContext, job: DiscordF
       if (result.ok) refusedFiles = [...lost, ...pictures.refused, ...result.refused];
     } catch (error) {
       if (isRetryable(error) && !context.lastChance) {
-        if (context.steps.notified === undefined) {
+        // A picture that is not ready yet is tried again in seconds: no need to tell anyone.
+        if (context.steps.notified === undefined && !(error instanceof PictureNotReadyError)) {
           await tell(bot, job, context, [
             `⏳ Your finding **${escapeDiscordText(truncate(job.input.title ?? "", 300))}** is saved, but the research log cannot be written right now (${escapeDiscordText(truncate(messageOf(error), 300))}). I will keep trying and tell you when it is in.`,
           ]).catch(() => undefined);

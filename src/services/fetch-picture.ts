@@ -73,6 +73,15 @@ export async function fetchPicture(source: PictureSource, options: FetchPictureO
   return { ok: true, file: { name: source.name, bytes: Buffer.concat(chunks) } };
 }
 
+/**
+ * A picture could not be fetched yet, in a way that may pass: the job is
+ * tried again in seconds, and only a few times, so the person is not told
+ * (as they are when the log itself cannot be written).
+ */
+export class PictureNotReadyError extends UnavailableError {
+  override name = "PictureNotReadyError";
+}
+
 /** How many times a job waits for a picture that failed in a way that may pass, before logging the finding without it. */
 export const PICTURE_ATTEMPTS = 3;
 
@@ -93,7 +102,7 @@ export async function gatherPictures(
     if (fetched.ok) {
       files.push(fetched.file);
     } else if (fetched.retryable && options.mayWait) {
-      throw new UnavailableError(`${fetched.refusal.reason}; trying again later`);
+      throw new PictureNotReadyError(`${fetched.refusal.reason}; trying again later`);
     } else {
       refused.push(fetched.retryable ? { ...fetched.refusal, reason: `${fetched.refusal.reason}; post it again in the thread` } : fetched.refusal);
     }

@@ -6,8 +6,7 @@
 import type { webApi } from "@slack/bolt";
 import type { ImageLimits, OfferedFile } from "../core/images.js";
 import type { PictureSource } from "../services/fetch-picture.js";
-import { gatherPictures } from "../services/fetch-picture.js";
-import { UnavailableError } from "../store/log-store.js";
+import { gatherPictures, PictureNotReadyError } from "../services/fetch-picture.js";
 import { messageOf } from "../error-details.js";
 import { slackErrorCode } from "./slack-calls.js";
 
@@ -33,7 +32,7 @@ export async function fetchSlackPictures(client: WebClient, fileIds: readonly st
       file = (await client.files.info({ file: id })).file;
     } catch (error) {
       const code = slackErrorCode(error);
-      if (code === undefined && mayWait) throw new UnavailableError(`Slack did not answer files.info for ${id} (${messageOf(error)}); trying again later`, { cause: error });
+      if (code === undefined && mayWait) throw new PictureNotReadyError(`Slack did not answer files.info for ${id} (${messageOf(error)}); trying again later`, { cause: error });
       refused.push({ name: id, reason: `the file ${id} could not be looked up in Slack (${code ?? messageOf(error)})` });
       continue;
     }

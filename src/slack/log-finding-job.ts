@@ -10,7 +10,7 @@ import type { Target } from "../routes/targets.js";
 import { buildAnnouncement, buildItemMessage } from "./build-announcement.js";
 import { buildNotInChannelMessage, buildRefusedPicturesMessage, buildWriteFailureMessages } from "./build-replies.js";
 import { fetchSlackPictures } from "./finding-pictures.js";
-import { PICTURE_ATTEMPTS } from "../services/fetch-picture.js";
+import { PICTURE_ATTEMPTS, PictureNotReadyError } from "../services/fetch-picture.js";
 import { escapeSlackText } from "./escape-slack-text.js";
 import { lookUpPerson, NotInChannelError, postToChannel, slackErrorCode } from "./slack-calls.js";
 
@@ -72,7 +72,8 @@ export async function runSlackFindingJob(client: WebClient, bot: BotContext, job
       if (result.ok) refusedFiles = [...pictures.refused, ...result.refused];
     } catch (error) {
       if (isRetryable(error) && !context.lastChance) {
-        if (context.steps.notified === undefined) {
+        // A picture that is not ready yet is tried again in seconds: no need to tell anyone.
+        if (context.steps.notified === undefined && !(error instanceof PictureNotReadyError)) {
           await client.chat
             .postMessage({
               channel: job.userId,

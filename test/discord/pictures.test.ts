@@ -100,6 +100,7 @@ describe("Discord: pictures in findings", () => {
       [expired.id, 404],
     ]);
     expect(picturesIn(h)).toHaveLength(1);
+    expect(h.discord.requests.filter((r) => JSON.stringify(r.body ?? "").includes("is saved, but"))).toEqual([]);
     expect(shown(String(h.discord.answer(submitId).original?.content))).toContain("old.png could not be fetched from Discord (HTTP 404: it may have been deleted)");
   });
 });

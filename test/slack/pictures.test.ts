@@ -105,6 +105,8 @@ describe("Slack: pictures in findings", () => {
     await settle(h);
     expect(h.slack.downloads.map((d) => d.status)).toEqual([503, 503, 200]);
     expect(logCommits(h)).toHaveLength(1);
+    // A picture's hiccup is not worth a "saved, will keep trying" DM: the job is tried again in seconds.
+    expect(h.slack.messages.filter((m) => (m.text ?? "").includes("is saved, but"))).toEqual([]);
     expect(h.log()).toContain("![loss.png](research_log/assets/");
   });
 
