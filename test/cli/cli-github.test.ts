@@ -1,17 +1,15 @@
 /** The built CLI with `--github` / GITHUB_REPO, against the fake GitHub contents API. */
-import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { tmpdir } from "node:os";
-import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import type { FakeGitHub } from "../support/fake-github.js";
 import { startFakeGitHub } from "../support/fake-github.js";
 import { createTempGitRepo } from "../support/git-repo.js";
+import type { CliRun } from "../support/cli-process.js";
+import { runCliProcess } from "../support/cli-process.js";
 
-const run = promisify(execFile);
 const root = resolve(import.meta.dirname, "../..");
-const bin = join(root, "dist/src/cli/main.js");
 const TOKEN = "ghp_clitesttoken_abcdef0123456789";
 const LOG_PATH = "docs/research_log.md";
 const seedLog = readFileSync(join(root, "test/fixtures/seed-example.md"), "utf8");
@@ -27,15 +25,7 @@ async function fake(files: Record<string, string> = {}): Promise<FakeGitHub> {
   return github;
 }
 
-async function cli(args: string[], env: Record<string, string>, cwd = tmpdir()): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd, env: { PATH: process.env.PATH ?? "", HOME: tmpdir(), ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: failure.code ?? -1, stdout: failure.stdout ?? "", stderr: failure.stderr ?? "" };
-  }
-}
+const cli = (args: string[], env: Record<string, string>, cwd = tmpdir()): Promise<CliRun> => runCliProcess(args, { cwd, env });
 
 const entry = ["--title", "Tokenizer drops emoji", "--category", "Data", "--status", "Open", "--finding", "The BPE vocab has no emoji.", "--impact", "Chat data loses meaning.", "--action", "Add byte fallback", "--date", "2026-02-02"];
 

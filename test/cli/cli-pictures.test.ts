@@ -3,16 +3,15 @@
  * one commit of the local checkout; a file that is not an image, or too
  * large, stops the command before anything is written.
  */
-import { execFile, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { EXE_BYTES, imageBytes } from "../support/pictures.js";
+import type { CliRun } from "../support/cli-process.js";
+import { CLI_BIN as bin, runCliProcess } from "../support/cli-process.js";
 
-const run = promisify(execFile);
-const bin = join(resolve(import.meta.dirname, "../.."), "dist/src/cli/main.js");
 const gitEnv = { PATH: process.env.PATH ?? "", HOME: tmpdir(), GIT_CONFIG_NOSYSTEM: "1", GIT_AUTHOR_NAME: "Ada", GIT_AUTHOR_EMAIL: "ada@example.com", GIT_COMMITTER_NAME: "Ada", GIT_COMMITTER_EMAIL: "ada@example.com" };
 const dirs: string[] = [];
 
@@ -25,15 +24,7 @@ function makeRepo(): string {
 
 const git = (dir: string, ...args: string[]): string => execFileSync("git", ["-C", dir, ...args], { env: gitEnv, encoding: "utf8" });
 
-async function cli(dir: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd: dir, env: { ...gitEnv, ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: failure.code ?? -1, stdout: failure.stdout ?? "", stderr: failure.stderr ?? "" };
-  }
-}
+const cli = (dir: string, args: string[], env: Record<string, string> = {}): Promise<CliRun> => runCliProcess(args, { cwd: dir, env: { ...gitEnv, ...env } });
 
 const add = ["add", "--title", "Throughput cliff", "--category", "Performance", "--status", "Open", "--finding", "Halves past batch 512.", "--impact", "Use 384.", "--date", "2026-12-07"];
 

@@ -5,10 +5,11 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/run-cli.js";
+import type { CliRun } from "../support/cli-process.js";
+import { CLI_BIN as bin, runCliProcess } from "../support/cli-process.js";
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, "../..");
-const bin = join(root, "dist/src/cli/main.js");
 const seedFile = join(root, "test/fixtures/seed-example.md");
 
 const gitEnv = {
@@ -34,24 +35,7 @@ function git(dir: string, ...args: string[]): string {
   return execFileSync("git", ["-C", dir, ...args], { env: gitEnv, encoding: "utf8" });
 }
 
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(dir: string, args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
-      cwd: dir,
-      env: { ...gitEnv, ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: failure.code ?? -1, stdout: failure.stdout ?? "", stderr: failure.stderr ?? "" };
-  }
-}
+const cli = (dir: string, args: string[], env: Record<string, string> = {}): Promise<CliRun> => runCliProcess(args, { cwd: dir, env: { ...gitEnv, ...env } });
 
 const seedArgs = [
   "add",

@@ -1,16 +1,13 @@
 /** The built CLI's `--route`: a terminal user reaches the same logs as the routed channels, with the repository's own categories. */
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startFakeGitHub } from "../support/fake-github.js";
+import type { CliRun } from "../support/cli-process.js";
+import { runCliProcess } from "../support/cli-process.js";
 import { parseCategoriesFile } from "../../src/routes/targets.js";
 
-const run = promisify(execFile);
-const root = resolve(import.meta.dirname, "../..");
-const bin = join(root, "dist/src/cli/main.js");
 const TOKEN = "ghp_routeclitoken0123456789";
 const LOG = "docs/research_log.md";
 
@@ -19,15 +16,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function cli(args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd, env: { PATH: process.env.PATH ?? "", HOME: tmpdir(), ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: failure.code ?? -1, stdout: failure.stdout ?? "", stderr: failure.stderr ?? "" };
-  }
-}
+const cli = (args: string[], env: Record<string, string>, cwd: string): Promise<CliRun> => runCliProcess(args, { cwd, env });
 
 const entry = (category: string) => ["--title", "Mel features clip", "--category", category, "--status", "Open", "--finding", "Loud clips saturate.", "--impact", "WER up 2%.", "--date", "2026-12-01"];
 
