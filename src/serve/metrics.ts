@@ -63,6 +63,12 @@ export function createMetrics(): Metrics {
     labelNames: ["platform", "kind", "replayed"],
     registers: [registry],
   });
+  const pictures = new Counter({
+    name: `${PREFIX}pictures_total`,
+    help: "Pictures posted with findings from chat: committed with the entry, or refused (not an image, over a limit, not fetched).",
+    labelNames: ["platform", "outcome"],
+    registers: [registry],
+  });
   const commitSeconds = new Histogram({
     name: `${PREFIX}commit_duration_seconds`,
     help: "From the start of a job's attempt to its commit in the log (GitHub's write spacing included).",
@@ -96,6 +102,9 @@ export function createMetrics(): Metrics {
           if (event.step === "committed") {
             findings.inc({ platform, route: routeOf(event.job.payload) });
             commitSeconds.observe({ platform }, event.ms / 1000);
+            const { pictures: committed, refused } = (event.data ?? {}) as { pictures?: unknown; refused?: unknown };
+            if (typeof committed === "number" && committed > 0) pictures.inc({ platform, outcome: "committed" }, committed);
+            if (Array.isArray(refused) && refused.length > 0) pictures.inc({ platform, outcome: "refused" }, refused.length);
           }
           break;
         case "stage":

@@ -40,6 +40,8 @@ interface Committed {
   commitUrl: string | undefined;
   /** The commit's sha (absent in jobs recorded before it was kept). */
   commit?: string | undefined;
+  /** How many pictures were committed with the entry (absent in jobs recorded before pictures). */
+  pictures?: number | undefined;
   /** Files left out of the finding, with why: told to the person once. */
   refused?: { name: string; reason: string }[] | undefined;
 }
@@ -117,6 +119,7 @@ export async function runSlackFindingJob(client: WebClient, bot: BotContext, job
       entryUrl: result.entryUrl,
       commitUrl: result.pullRequestUrl ?? result.commitUrl,
       commit: result.commit,
+      ...(result.pictures.length === 0 ? {} : { pictures: result.pictures.length }),
       ...(refusedFiles.length === 0 ? {} : { refused: refusedFiles }),
     };
     await context.mark("committed", committed);
