@@ -81,11 +81,15 @@ async function blobAt(context: GitDataContext, sha: string): Promise<string | un
   }
 }
 
+const MAX_REMEMBERED_BLOBS = 10_000;
+
 async function uploadBlob(context: GitDataContext, bytes: Uint8Array): Promise<string> {
   const { octokit, owner, repo, signal, uploaded } = context;
   const sha = gitBlobSha(bytes);
   if (uploaded.has(sha)) return sha;
   const { data } = await octokit.rest.git.createBlob({ owner, repo, content: Buffer.from(bytes).toString("base64"), encoding: "base64", request: { signal: signal() } });
+  // Only retries need it: a long-running process forgets now and then rather than grow.
+  if (uploaded.size >= MAX_REMEMBERED_BLOBS) uploaded.clear();
   uploaded.add(data.sha);
   return data.sha;
 }
