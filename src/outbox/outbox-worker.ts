@@ -58,6 +58,8 @@ export interface OutboxWorkerOptions {
   giveUpAfterMs?: number;
   /** Called as jobs are received, pass steps, fail and finish (logs, metrics); it must not throw. */
   onEvent?: (event: JobEvent) => void;
+  /** With a shared outbox: how often to look for jobs a dead replica left (default 5 s). */
+  claimIntervalMs?: number;
 }
 
 export interface OutboxWorker {
@@ -124,6 +126,31 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let timer: NodeJS.Timeout | undefined;
   /** Wakes `drain` whenever a job settles. */
   let settled: (() => void) | undefined;
+  let claimTimer: NodeJS.Timeout | undefined;
+
+  const replay = (jobs: readonly OutboxJob[]): number => {
+    let added = 0;
+    for (const job of jobs) {
+      if (slots.has(job.id)) continue;
+      slots.set(job.id, { job, attempt: 1, replayed: true, dueAt: 0, running: false });
+      onEvent({ type: "replayed", job });
+      added++;
+    }
+    return added;
+  };
+
+  /** A shared outbox: take over what dead replicas left, now and then, until the worker stops. */
+  const claimLoop = async (): Promise<void> => {
+    if (outbox.claim === undefined || stopped || !accepting) return;
+    try {
+      if (replay(await outbox.claim()) > 0) schedule();
+    } catch (error) {
+      log.warn(`outbox: could not look for jobs other replicas left: ${messageOf(error)}`);
+    }
+    if (stopped || !accepting) return;
+    claimTimer = setTimeout(() => void claimLoop(), options.claimIntervalMs ?? 5_000);
+    claimTimer.unref();
+  };
 
   const retryDelay = (attempt: number): number => Math.random() * Math.min(capMs, baseMs * 2 ** (attempt - 1));
 
@@ -221,20 +248,18 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     start() {
       if (started) return;
       started = true;
-      for (const job of outbox.pending()) {
-        if (slots.has(job.id)) continue;
-        slots.set(job.id, { job, attempt: 1, replayed: true, dueAt: 0, running: false });
-        onEvent({ type: "replayed", job });
-      }
-      const replayed = [...slots.values()].filter((slot) => slot.replayed).length;
+      const replayed = replay(outbox.pending());
       if (replayed > 0) log.info(`outbox: replaying ${replayed} job(s) left from before`);
       schedule();
+      void claimLoop();
     },
     stopAccepting() {
       accepting = false;
+      if (claimTimer !== undefined) clearTimeout(claimTimer);
     },
     async drain(timeoutMs) {
       accepting = false;
+      if (claimTimer !== undefined) clearTimeout(claimTimer);
       const deadline = Date.now() + timeoutMs;
       const busy = (): boolean => {
         const now = Date.now();

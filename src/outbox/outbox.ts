@@ -38,8 +38,14 @@ export interface Outbox {
   mark(id: string, step: string, data: unknown): Promise<void>;
   /** The job is done (or handed back): forget it. */
   remove(id: string): Promise<void>;
-  /** The jobs left, oldest first (what a restart replays). */
+  /** The jobs left, oldest first (what a restart replays); for a shared outbox, those this replica holds. */
   pending(): OutboxJob[];
+  /**
+   * A shared outbox (several replicas): take over jobs whose replica stopped
+   * holding them (it died); they are this replica's from then on. The worker
+   * asks now and then. A journal of one process's own has nothing to take.
+   */
+  claim?(): Promise<OutboxJob[]>;
   /** Flush and release (the directory lock, connections). */
   close(): Promise<void>;
 }
