@@ -73,6 +73,12 @@ export interface Config {
   logFormat: LogFormat | undefined;
   /** PICTURE_MAX_MB, PICTURES_MAX_MB, PICTURES_PER_FINDING: what a finding's pictures may weigh. */
   imageLimits: ImageLimits;
+  /** REDIS_URL: several replicas share the outbox, the digests and the Discord gateway there; without it, one replica on STATE_DIR. */
+  redisUrl: string | undefined;
+  /** REDIS_LEASE_S: how long a replica's hold on a job or the Discord gateway lasts unrenewed, so how soon another takes over a dead one's. */
+  redisLeaseMs: number;
+  /** GITHUB_WRITE_INTERVAL_MS: the spacing between writes to GitHub (GitHub asks for one second). */
+  githubWriteIntervalMs: number;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -276,6 +282,17 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
     count: Number.isInteger(perFindingCount) ? perFindingCount : DEFAULT_IMAGE_LIMITS.count,
   };
 
+  const leaseValue = get("REDIS_LEASE_S") ?? "15";
+  const redisLeaseS = Number(leaseValue);
+  if (!/^\d+(\.\d+)?$/.test(leaseValue) || redisLeaseS < 1 || redisLeaseS > 600) problems.push(`REDIS_LEASE_S must be a number of seconds 1-600 (got "${leaseValue}")`);
+  const spacingValue = get("GITHUB_WRITE_INTERVAL_MS") ?? "1000";
+  const githubWriteIntervalMs = Number(spacingValue);
+  if (!/^\d+$/.test(spacingValue) || githubWriteIntervalMs > 60_000) problems.push(`GITHUB_WRITE_INTERVAL_MS must be a whole number of milliseconds 0-60000 (got "${spacingValue}")`);
+  const redisUrl = get("REDIS_URL");
+  if (redisUrl !== undefined && !/^rediss?:\/\/[^/\s]/.test(redisUrl)) {
+    problems.push(`REDIS_URL must be a redis:// or rediss:// URL, like redis://redis:6379 (got "${redisUrl.replace(/:[^:@/]*@/, ":…@")}")`);
+  }
+
   // Only an http(s) server has pages to link to; `databricks` or a file: URI, set for MLflow's own client, links nothing.
   const mlflowTrackingUri = get("MLFLOW_TRACKING_URI")?.replace(/\/+$/, "");
 
@@ -305,6 +322,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
       logLevel,
       logFormat,
       imageLimits,
+      redisUrl,
+      redisLeaseMs: Math.round(redisLeaseS * 1000),
+      githubWriteIntervalMs,
     },
   };
 }

@@ -43,6 +43,11 @@ export interface DiscordBot {
   client: Client;
   /** Logs in, waits for the guilds, and registers the commands (in the guild when configured: instant; otherwise globally). */
   start(): Promise<void>;
+  /**
+   * Without the gateway (another replica holds it): the REST API only, so
+   * that jobs taken over from a dead replica and digests can still post.
+   */
+  standby(): void;
   stop(): Promise<void>;
   /** Whether the gateway is connected and ready (every shard), for `/readyz`. */
   connection(): Check;
@@ -113,6 +118,9 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
       if (config.guildId === undefined) await client.application?.commands.set(commands);
       else await client.application?.commands.set(commands, config.guildId);
       logger.info(`logged in as ${client.user?.tag ?? "?"}; commands registered ${config.guildId === undefined ? "globally" : `in guild ${config.guildId}`}`);
+    },
+    standby() {
+      client.rest.setToken(config.token);
     },
     async stop() {
       await client.destroy();

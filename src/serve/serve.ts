@@ -15,6 +15,9 @@ import type { Log } from "./log.js";
 import { createLog, defaultLogFormat } from "./log.js";
 import type { Metrics } from "./metrics.js";
 import { createMetrics } from "./metrics.js";
+import type { Coordinator } from "./coordination.js";
+import { localCoordinator, redisCoordinator } from "./coordination.js";
+import { openRedisOutbox } from "../outbox/redis-outbox.js";
 
 export interface Running {
   /** Stops taking new work, drains what is in flight for up to `drainMs`, then stops the bots and the digests. */
@@ -28,6 +31,8 @@ export interface ServeIo {
   log: Log;
   health: Health;
   metrics: Metrics;
+  /** What replicas agree on (digests, the Discord gateway); one replica alone does it all (`localCoordinator`). */
+  coordinator?: Coordinator | undefined;
 }
 
 /**
@@ -45,6 +50,7 @@ export async function startBots(config: Config, router: Router, worker: OutboxWo
       "nothing to serve: set SLACK_BOT_TOKEN (with SLACK_APP_TOKEN for Socket Mode, or SLACK_SIGNING_SECRET for HTTP mode), or DISCORD_TOKEN and DISCORD_APPLICATION_ID",
     );
   }
+  const coordinator = io.coordinator ?? localCoordinator;
   /** Stop receiving: before the drain (the Slack receiver). */
   const closers: (() => Promise<void>)[] = [];
   /** Stop for good: after the drain (the Discord client: destroying it kills its REST, which jobs use). */
@@ -56,8 +62,13 @@ export async function startBots(config: Config, router: Router, worker: OutboxWo
       pattern: target.digest.cron,
       timeZone: target.digest.timeZone,
       post: async () => {
-        const result = await post();
-        io.log.info({ route: target.name, items: result?.items ?? 0 }, `${what} ${result?.posted === true ? `posted (${result.items} items)` : "skipped: nothing open"}`);
+        // One replica posts each tick: the tick's minute names it on every replica.
+        const tick = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
+        const outcome = await coordinator.once(`digest:${platform}:${target.name}:${tick}`, async () => {
+          const result = await post();
+          io.log.info({ route: target.name, items: result?.items ?? 0 }, `${what} ${result?.posted === true ? `posted (${result.items} items)` : "skipped: nothing open"}`);
+        });
+        if (outcome !== "ran") io.log.debug({ route: target.name }, `${what} of ${tick}: ${outcome === "done elsewhere" ? "posted by another replica" : "not known to be posted; gave up waiting"}`);
       },
       onError: (error) => io.log.error({ route: target.name }, `the ${what} failed: ${messageOf(error)}`),
     });
@@ -110,12 +121,34 @@ export async function startBots(config: Config, router: Router, worker: OutboxWo
           error: (message) => discordLog.error(message),
         },
       });
-      io.health.addProbe("discord", () => discord.connection());
-      await discord.start().catch((error: unknown) => {
-        throw new Error(`the Discord bot could not start: ${messageOf(error)} (check DISCORD_TOKEN, DISCORD_APPLICATION_ID and DISCORD_GUILD_ID)`, {
-          cause: error,
+      if (io.coordinator === undefined) {
+        io.health.addProbe("discord", () => discord.connection());
+        await discord.start().catch((error: unknown) => {
+          throw new Error(`the Discord bot could not start: ${messageOf(error)} (check DISCORD_TOKEN, DISCORD_APPLICATION_ID and DISCORD_GUILD_ID)`, {
+            cause: error,
+          });
         });
-      });
+      } else {
+        // Two gateway connections on one token would both receive every event: one replica holds it, under a lease.
+        // The others use the REST API only, for the jobs they take over and the digests they post.
+        discord.standby();
+        let held = false;
+        io.health.addProbe("discord", () => (held ? discord.connection() : { up: true, detail: "gateway: standby (another replica holds it)" }));
+        const lease = io.coordinator.holdLease("discord-gateway", {
+          onAcquired: async () => {
+            held = true;
+            await discord.start();
+            io.log.info("Discord gateway: this replica holds it");
+          },
+          onLost: () => {
+            // This replica stalled past its lease and another holds the gateway now: two connections must not both
+            // handle events, so stop as on SIGTERM (the orchestrator starts it again, as a standby).
+            io.log.error("Discord gateway: another replica took it over while this one stalled; stopping this replica");
+            process.kill(process.pid, "SIGTERM");
+          },
+        });
+        closers.push(() => lease.release());
+      }
       stops.push(() => discord.stop());
       const where = config.discord.guildId === undefined ? "commands registered globally" : `commands registered in guild ${config.discord.guildId}`;
       io.log.info(`Discord bot running (${where}); ${logs}`);
@@ -159,7 +192,19 @@ const secretsOf = (config: Config): (string | undefined)[] => [
   config.slack?.appToken,
   config.slack?.signingSecret,
   config.discord?.token,
+  redisPassword(config.redisUrl),
 ];
+
+/** The password in REDIS_URL, if any: a secret like the tokens. */
+function redisPassword(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    return password === "" ? undefined : password;
+  } catch {
+    return undefined;
+  }
+}
 
 
 /**
@@ -197,8 +242,23 @@ export async function serve(config: Config, buildRouter: (hooks: RouterHooks) =>
   // A bug in one handler must not end the process while other writes are in flight: say so and go on.
   process.on("unhandledRejection", (reason) => log.error(`unexpected error (please report it): ${messageOf(reason)}`));
   let outbox: Outbox;
+  let coordinator: Coordinator | undefined;
   try {
-    outbox = await openFileOutbox({ dir: config.stateDir, log: outboxLog });
+    if (config.redisUrl === undefined) {
+      outbox = await openFileOutbox({ dir: config.stateDir, log: outboxLog });
+    } else {
+      const shared = await openRedisOutbox({ url: config.redisUrl, log: outboxLog, leaseMs: config.redisLeaseMs });
+      outbox = shared;
+      coordinator = redisCoordinator({
+        redis: shared.redis,
+        owner: shared.owner,
+        leaseMs: config.redisLeaseMs,
+        pollMs: Math.min(5_000, Math.ceil(config.redisLeaseMs / 3)),
+        log: { info: (m) => log.info(m), warn: (m) => log.warn(m) },
+      });
+      // While Redis is away nothing new can be recorded (submissions are refused): not ready.
+      health.addProbe("redis", () => (shared.redis.status === "ready" ? { up: true, detail: `connected (${shared.owner})` } : { up: false, detail: `Redis ${shared.redis.status}: new submissions are refused until it is back` }));
+    }
   } catch (error) {
     log.fatal(messageOf(error));
     return 2;
@@ -207,6 +267,7 @@ export async function serve(config: Config, buildRouter: (hooks: RouterHooks) =>
   const worker = createOutboxWorker({
     outbox,
     log: outboxLog,
+    claimIntervalMs: Math.min(5_000, Math.ceil(config.redisLeaseMs / 3)),
     onEvent: (event) => {
       metrics.record(event);
       logJobEvent(log, event);
@@ -215,7 +276,7 @@ export async function serve(config: Config, buildRouter: (hooks: RouterHooks) =>
   metrics.watchOutboxDepth(() => worker.depth);
   let running: Running;
   try {
-    running = await startBots(config, router, worker, { log, health, metrics });
+    running = await startBots(config, router, worker, { log, health, metrics, coordinator });
   } catch (error) {
     log.fatal(messageOf(error));
     await outbox.close();

@@ -16,6 +16,7 @@ export async function createStore(config: Config, options: { repoDir: string; lo
     baseUrl: github.apiUrl,
     repo: { owner: github.owner, repo: github.repo },
     log: options.log,
+    throttle: { writeIntervalMs: config.githubWriteIntervalMs },
     ...(auth.kind === "token" ? { token: auth.token } : {}),
     ...(auth.kind === "app"
       ? {
