@@ -62,13 +62,13 @@ export async function startBots(config: Config, router: Router, worker: OutboxWo
       pattern: target.digest.cron,
       timeZone: target.digest.timeZone,
       post: async () => {
-        // One replica posts each tick: the tick's minute names it on every replica.
-        const tick = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
+        // One replica posts each tick: its second names it on every replica (cron fires on the second; replicas' clocks agree to milliseconds).
+        const tick = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
         const outcome = await coordinator.once(`digest:${platform}:${target.name}:${tick}`, async () => {
           const result = await post();
-          io.log.info({ route: target.name, items: result?.items ?? 0 }, `${what} ${result?.posted === true ? `posted (${result.items} items)` : "skipped: nothing open"}`);
+          io.log.info({ route: target.name, items: result?.items ?? 0, tick }, `${what} ${result?.posted === true ? `posted (${result.items} items)` : "skipped: nothing open"}`);
         });
-        if (outcome !== "ran") io.log.debug({ route: target.name }, `${what} of ${tick}: ${outcome === "done elsewhere" ? "posted by another replica" : "not known to be posted; gave up waiting"}`);
+        if (outcome !== "ran") io.log.debug({ route: target.name, tick }, `${what}: ${outcome === "done elsewhere" ? "posted by another replica" : "not known to be posted; gave up waiting"}`);
       },
       onError: (error) => io.log.error({ route: target.name }, `the ${what} failed: ${messageOf(error)}`),
     });
