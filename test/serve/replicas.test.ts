@@ -183,4 +183,45 @@ describe("two replicas on one Redis", () => {
     b.served.child.kill("SIGTERM");
     expect(await b.served.exit).toBe(0);
   }, 60_000);
+
+  it("refuses on the form what is submitted while Redis is down, says so on /readyz, and loses nothing acknowledged", async () => {
+    const { redis, github, env } = await setUp();
+    const a = await replica(env);
+    // GitHub is slow to come back, so the acknowledged jobs are still in Redis when it dies.
+    github.outage(503);
+    const burst = Array.from({ length: 20 }, (_, i) => `Mid-burst finding ${i + 1}`);
+    const answers = Promise.all(burst.map(async (title, i) => {
+      await sleep(i * 15);
+      return submit(a.base, title);
+    }));
+    await sleep(120);
+    await redis.kill();
+    const answered = await answers;
+    const acknowledged = burst.filter((_, i) => answered[i]);
+    const refused = burst.filter((_, i) => !answered[i]);
+    // Mid-burst: some were in before Redis went, the rest were refused.
+    expect(acknowledged.length).toBeGreaterThan(0);
+    expect(refused.length).toBeGreaterThan(0);
+    const during = await sendToBot(`${a.base}/slack/events`, SECRET, viewSubmissionBody({ values: findingViewState({ ...AMP_FINDING, title: "During the outage" }) }));
+    // The modal stays open, with what was typed, and says why.
+    expect(during.status).toBe(200);
+    expect(during.json).toEqual({ response_action: "errors", errors: { title: "I could not save this right now. Please press Submit again in a moment." } });
+    const ready = await fetch(`${a.base}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(JSON.stringify(await ready.json())).toMatch(/"redis":\{"up":false/);
+    await redis.start();
+    github.outage(undefined);
+    const deadline = Date.now() + 15_000;
+    while ((await fetch(`${a.base}/readyz`)).status !== 200 && Date.now() < deadline) await sleep(200);
+    const after = Array.from({ length: 10 }, (_, i) => `After the outage ${i + 1}`);
+    expect(await Promise.all(after.map((title) => submit(a.base, title)))).toEqual(after.map(() => true));
+    const all = [...acknowledged, ...after];
+    const waitUntil = Date.now() + 30_000;
+    while (!all.every((title) => occurrences(github.getFile(github.defaultBranch, LOG_PATH) ?? "", title) === 1) && Date.now() < waitUntil) await sleep(200);
+    const log = github.getFile(github.defaultBranch, LOG_PATH) ?? "";
+    for (const title of all) expect([title, occurrences(log, title)]).toEqual([title, 1]);
+    for (const title of [...refused, "During the outage"]) expect([title, occurrences(log, title)]).toEqual([title, 0]);
+    a.served.child.kill("SIGTERM");
+    expect(await a.served.exit).toBe(0);
+  }, 90_000);
 });
