@@ -6,6 +6,7 @@
 import { benchContention } from "./contention.js";
 import { benchGitHub } from "./github.js";
 import { benchMemory } from "./memory.js";
+import { benchOutbox } from "./outbox.js";
 import { benchParse, benchParseVersusMarkdown } from "./parse.js";
 import { benchPictures } from "./pictures.js";
 import { benchSlack } from "./slack.js";
@@ -20,6 +21,7 @@ const benches: Record<string, () => Promise<void>> = {
   contention: () => benchContention(),
   slack: benchSlack,
   memory: benchMemory,
+  outbox: benchOutbox,
 };
 
 const wanted = process.argv.slice(2);
