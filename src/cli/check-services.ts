@@ -3,11 +3,13 @@
  * reach each configured service once and say what was found, one line each.
  * GitHub: can the log be read, and may this credential write (contents:
  * write)? Slack: `auth.test` (and `apps.connections.open` for Socket Mode's
- * app token). Discord: the application. Messages name the credential in use.
+ * app token). Discord: the application. Redis: its version and whether it
+ * keeps what it is told (appendonly). Messages name the credential in use.
  */
 import type { Config } from "../config.js";
 import type { Router } from "../routes/targets.js";
 import { messageOf } from "../error-details.js";
+import { redactUrl } from "../outbox/redis-url.js";
 
 export interface ServiceCheck {
   service: string;
@@ -25,6 +27,7 @@ export async function checkServices(config: Config, router: Router): Promise<Ser
   if (config.slack !== undefined) checks.push(checkSlack(config.slack.botToken, config.slack.apiUrl));
   if (config.slack?.appToken !== undefined) checks.push(checkSlackAppToken(config.slack.appToken, config.slack.apiUrl));
   if (config.discord !== undefined) checks.push(checkDiscord(config.discord.token, config.discord.applicationId, config.discord.apiUrl));
+  if (config.redisUrl !== undefined) checks.push(checkRedis(config.redisUrl));
   return Promise.all(checks);
 }
 
@@ -134,5 +137,30 @@ async function checkDiscord(token: string, applicationId: string, apiUrl: string
     return { service, ok: true, detail: `DISCORD_TOKEN is the application ${application.name ?? "?"} (${applicationId})` };
   } catch (error) {
     return { service, ok: false, detail: `could not reach Discord with DISCORD_TOKEN: ${messageOf(error)}` };
+  }
+}
+
+/** Whether Redis answers, which version it is, and whether it keeps acknowledged work across a restart (appendonly). */
+async function checkRedis(url: string): Promise<ServiceCheck> {
+  const service = `Redis ${redactUrl(url)}`;
+  const { Redis } = await import("ioredis");
+  const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 5_000 });
+  redis.on("error", () => undefined);
+  try {
+    await redis.connect();
+    const info = await redis.info("server");
+    const persistence = await redis.info("persistence");
+    const version = /redis_version:(\S+)/.exec(info)?.[1] ?? "?";
+    const appendOnly = /aof_enabled:1/.test(persistence);
+    if (Number(version.split(".")[0]) < 7) return { service, ok: false, detail: `Redis ${version}: research-log needs Redis 7` };
+    return {
+      service,
+      ok: true,
+      detail: `Redis ${version}; ${appendOnly ? "appendonly yes" : "appendonly is off: a Redis restart can lose acknowledged work (run it with --appendonly yes)"}`,
+    };
+  } catch (error) {
+    return { service, ok: false, detail: `could not reach Redis at ${redactUrl(url)}: ${messageOf(error)}` };
+  } finally {
+    redis.disconnect();
   }
 }

@@ -22,6 +22,7 @@ import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { messageOf } from "../error-details.js";
+import { redactUrl } from "./redis-url.js";
 import type { Outbox, OutboxJob, OutboxLogger } from "./outbox.js";
 import { OutboxError } from "./outbox.js";
 
@@ -242,13 +243,4 @@ export async function openRedisOutbox(options: RedisOutboxOptions): Promise<Redi
   };
 }
 
-/** The URL without its password, for logs. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== "") parsed.password = "REDACTED";
-    return parsed.toString().replace(/\/$/, "");
-  } catch {
-    return "(a Redis URL that does not parse)";
-  }
-}
+export { redactUrl };

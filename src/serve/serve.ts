@@ -17,7 +17,6 @@ import type { Metrics } from "./metrics.js";
 import { createMetrics } from "./metrics.js";
 import type { Coordinator } from "./coordination.js";
 import { localCoordinator, redisCoordinator } from "./coordination.js";
-import { openRedisOutbox } from "../outbox/redis-outbox.js";
 
 export interface Running {
   /** Stops taking new work, drains what is in flight for up to `drainMs`, then stops the bots and the digests. */
@@ -247,6 +246,8 @@ export async function serve(config: Config, buildRouter: (hooks: RouterHooks) =>
     if (config.redisUrl === undefined) {
       outbox = await openFileOutbox({ dir: config.stateDir, log: outboxLog });
     } else {
+      // Loaded only with REDIS_URL: one replica needs no Redis client.
+      const { openRedisOutbox } = await import("../outbox/redis-outbox.js");
       const shared = await openRedisOutbox({ url: config.redisUrl, log: outboxLog, leaseMs: config.redisLeaseMs });
       outbox = shared;
       coordinator = redisCoordinator({

@@ -16,6 +16,7 @@ import { AMP_FINDING, findingViewState, reactionEventBody, sendToBot, viewSubmis
 import type { Cleanups, Served } from "../support/serve-process.js";
 import { root, spawnServe, waitForOutput } from "../support/serve-process.js";
 import { parsePrometheusText, sampleValue } from "../support/prometheus-text.js";
+import { startRedis } from "../support/redis-server.js";
 
 const SECRET = "ops-test-signing-secret";
 const GITHUB_TOKEN = "ghp_opstesttoken0123456789";
@@ -238,5 +239,18 @@ describe("research-log serve --check", () => {
     expect(readOnly.output()).toMatch(/^GitHub acme\/research: FAILED: GITHUB_TOKEN cannot write to acme\/research: it needs contents: write/m);
     expect(readOnly.output()).toMatch(/^Slack: FAILED: auth.test refused SLACK_BOT_TOKEN: invalid_auth$/m);
     expect(readOnly.output()).not.toContain("xoxb-revoked-in-test");
+  });
+
+  it("reaches Redis with REDIS_URL: its version and appendonly, and names it when it cannot be reached", async () => {
+    const [slack, github, redis] = await Promise.all([startSlack(), startGitHub(), startRedis()]);
+    cleanups.push(() => redis.close());
+    const served = spawnServe({ ...slackEnv(slack), ...githubEnv(github), REDIS_URL: redis.url }, cleanups, ["serve", "--check"]);
+    expect(await served.exit).toBe(0);
+    expect(served.output()).toMatch(new RegExp(`^Redis redis://127\\.0\\.0\\.1:${redis.port}: ok: Redis 7\\.\\S+; appendonly yes$`, "m"));
+    await redis.kill();
+    const down = spawnServe({ ...slackEnv(slack), ...githubEnv(github), REDIS_URL: `redis://:hunter2@127.0.0.1:${redis.port}` }, cleanups, ["serve", "--check"]);
+    expect(await down.exit).toBe(2);
+    expect(down.output()).toMatch(new RegExp(`^Redis redis://:REDACTED@127\\.0\\.0\\.1:${redis.port}: FAILED: could not reach Redis`, "m"));
+    expect(down.output()).not.toContain("hunter2");
   });
 });
