@@ -143,6 +143,40 @@ describe("two replicas on one Redis", () => {
     expect(lines(b.served).some((line) => String(line.msg).startsWith("Slack digest posted"))).toBe(true);
   }, 60_000);
 
+  it("posts a tick once when the replica holding its lock is killed while posting: the other posts it", async () => {
+    const { slack, env } = await setUp();
+    const digestEnv = { ...env, DIGEST_CRON: "*/2 * * * * *", DIGEST_SLACK_CHANNEL: "C900" };
+    const a = await replica(digestEnv);
+    const b = await replica(digestEnv);
+    // Both run the schedule from the later of their first ticks on: arm the 429 just before it, when no digest is being posted.
+    const firsts = await Promise.all([a, b].map(async (r) => Date.parse((await waitForOutput(r.served, /Slack digest .*, next (\S+?)"/))[1] ?? "")));
+    await sleep(Math.max(0, Math.max(...firsts) - 300 - Date.now()));
+    // That tick's first digest message waits out a 429: the replica holding the tick's lock is stuck in the post.
+    slack.rateLimit("chat.postMessage", 5);
+    const deadline = Date.now() + 15_000;
+    let holder: typeof a | undefined;
+    while (holder === undefined && Date.now() < deadline) {
+      holder = [a, b].find((r) => /rate limit/i.test(r.served.output()));
+      await sleep(50);
+    }
+    if (holder === undefined) throw new Error("no replica met the rate limit");
+    const survivor = holder === a ? b : a;
+    const killedAt = Date.now();
+    holder.served.child.kill("SIGKILL");
+    await holder.served.exit;
+    await sleep(6_000);
+    survivor.served.child.kill("SIGTERM");
+    await survivor.served.exit;
+    const postedBy = (r: typeof a) => lines(r.served).filter((line) => String(line.msg).startsWith("Slack digest posted"));
+    const posted = postedBy(survivor);
+    // The tick the killed replica was posting was posted after the kill, by the survivor.
+    expect(posted.some((line) => Date.parse(String(line.tick)) < killedAt && Date.parse(String(line.time)) > killedAt)).toBe(true);
+    // Every tick once, across both replicas, and one head message in Slack per tick posted.
+    const ticks = [...postedBy(holder), ...posted].map((line) => String(line.tick));
+    expect(new Set(ticks).size).toBe(ticks.length);
+    expect(slack.messages.filter((m) => m.channel === "C900" && m.thread_ts === undefined)).toHaveLength(ticks.length);
+  }, 60_000);
+
   it("moves the Discord gateway to the survivor after a SIGKILL, where a ✅ then checks an item off", async () => {
     const { github, env } = await setUp();
     const discord = await startFakeDiscord();
