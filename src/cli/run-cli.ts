@@ -1,10 +1,11 @@
-import { readFile } from "node:fs/promises";
-import { basename, resolve } from "node:path";
+import { readFile, stat } from "node:fs/promises";
+import { basename, dirname, isAbsolute, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { Config, Env } from "../config.js";
 import { loadConfig } from "../config.js";
 import { checkLog } from "../core/check-log.js";
-import { checkImages } from "../core/images.js";
+import type { CheckProblem } from "../core/types.js";
+import { checkImages, relativeImageLinks } from "../core/images.js";
 import type { OfferedFile } from "../core/images.js";
 import { STATUSES } from "../core/types.js";
 import type { FieldError, FindingInput, Status } from "../core/types.js";
@@ -422,7 +423,7 @@ async function dispatch(argv: readonly string[], context: CliContext): Promise<n
         io.stderr(`research-log: ${store.description} does not exist yet (research-log add creates it)\n`);
         return EXIT.invalid;
       }
-      const problems = checkLog(text, { categories: service.categories });
+      const problems = [...checkLog(text, { categories: service.categories }), ...(await missingPictures(text, store.description))].sort((a, b) => a.line - b.line);
       for (const problem of problems) io.stderr(`${targetLogPath}:${problem.line}: ${problem.severity}: ${problem.message}\n`);
       const errors = problems.filter((p) => p.severity === "error").length;
       const warnings = problems.length - errors;
@@ -439,6 +440,21 @@ async function dispatch(argv: readonly string[], context: CliContext): Promise<n
     }
 
   }
+}
+
+/**
+ * In a local checkout (the store's description is the log's absolute path),
+ * a warning for each picture the log embeds by relative path that is not
+ * there: a picture deleted by hand, or a commit that left it behind.
+ */
+async function missingPictures(text: string, logFile: string): Promise<CheckProblem[]> {
+  if (!isAbsolute(logFile)) return [];
+  const problems: CheckProblem[] = [];
+  for (const { line, path } of relativeImageLinks(text)) {
+    const found = await stat(resolve(dirname(logFile), path)).then((s) => s.isFile(), () => false);
+    if (!found) problems.push({ line, severity: "warning", message: `picture ${path} is not in the checkout (deleted, or never committed)` });
+  }
+  return problems;
 }
 
 /** The files `--picture` names, read whole (relative paths from the working directory). @throws UsageError naming a file that cannot be read */

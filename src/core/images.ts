@@ -147,3 +147,35 @@ export function imageMarkdown(alt: string, path: string): string {
 export function withPictures(text: string, pictures: readonly { alt: string; fromLog: string }[]): string {
   return [text, ...pictures.map(({ alt, fromLog }) => imageMarkdown(alt, fromLog))].join("\n\n");
 }
+
+/**
+ * The pictures a log embeds by relative path (`![alt](research_log/assets/…)`),
+ * with their 1-based lines: what `check` looks for in a checkout. Links with
+ * a scheme (`https:`), absolute paths, anchors and those inside fenced code
+ * are left out; `%20` and the like are decoded.
+ */
+export function relativeImageLinks(text: string): { line: number; path: string }[] {
+  const links: { line: number; path: string }[] = [];
+  let fence: string | undefined;
+  for (const [i, line] of text.split(/\r?\n/).entries()) {
+    const marker = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    if (marker !== undefined) {
+      if (fence === undefined) fence = marker;
+      else if (marker[0] === fence[0] && marker.length >= fence.length) fence = undefined;
+      continue;
+    }
+    if (fence !== undefined) continue;
+    for (const match of line.matchAll(/!\[(?:\\.|[^\]\\])*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) {
+      const target = match[1] ?? "";
+      if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(target) || target.startsWith("/") || target.startsWith("#")) continue;
+      let path = target;
+      try {
+        path = decodeURIComponent(target);
+      } catch {
+        // A stray % stays as written.
+      }
+      links.push({ line: i + 1, path });
+    }
+  }
+  return links;
+}

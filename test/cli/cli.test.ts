@@ -415,4 +415,18 @@ describe("research-log add --picture", () => {
     expect(big.code).toBe(1);
     expect(big.stderr).toBe("research-log: --picture: big.png is 2.0 MB, over the 1.0 MB limit for one image\n");
   });
+
+  it("has check warn, with file:line, about a picture the log embeds that is no longer in the checkout", async () => {
+    const dir = makeRepo();
+    writeFileSync(join(dir, "plot.png"), imageBytes("png", 1000, 9));
+    const added = await cli(dir, [...pictureAdd, "--picture", "plot.png", "--json"]);
+    const [picture] = (JSON.parse(added.stdout) as { pictures: string[] }).pictures;
+    expect(await cli(dir, ["check"])).toMatchObject({ code: 0, stdout: "docs/research_log.md: ok\n" });
+    rmSync(join(dir, picture ?? ""));
+    const line = readFileSync(join(dir, "docs/research_log.md"), "utf8").split("\n").findIndex((l) => l.startsWith("![plot.png]")) + 1;
+    const checked = await cli(dir, ["check"]);
+    expect(checked.code).toBe(1);
+    expect(checked.stderr).toContain(`docs/research_log.md:${line}: warning: picture ${(picture ?? "").replace("docs/", "")} is not in the checkout (deleted, or never committed)\n`);
+    expect((await cli(dir, ["check", "--lenient"])).code).toBe(0);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assetPaths, checkImages, imageKind, imageMarkdown, safeFileName } from "../../src/core/images.js";
+import { assetPaths, checkImages, imageKind, imageMarkdown, relativeImageLinks, safeFileName, withPictures } from "../../src/core/images.js";
 
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
 const JPEG = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 16]);
@@ -74,5 +74,30 @@ describe("names and paths", () => {
 
   it("embeds with standard markdown GitHub renders", () => {
     expect(imageMarkdown("Loss [fp16]", "research_log/assets/x/loss curve (2).png")).toBe("![Loss \\[fp16\\]](research_log/assets/x/loss%20curve%20%282%29.png)");
+  });
+});
+
+describe("relativeImageLinks", () => {
+  it("finds pictures embedded by relative path, with their lines, and leaves out URLs, absolute paths and code", () => {
+    const text = [
+      "# Research Log",
+      "",
+      "![loss curve.png](research_log/assets/x-1a2b3c4d/loss-curve.png) and ![b](research_log/assets/x-1a2b3c4d/a%20b.png)",
+      "![remote](https://example.com/a.png) ![root](/abs.png) ![anchor](#top)",
+      "```",
+      "![in code](research_log/assets/code.png)",
+      "```",
+      "![with title](plots/t.png \"A title\")",
+    ].join("\n");
+    expect(relativeImageLinks(text)).toEqual([
+      { line: 3, path: "research_log/assets/x-1a2b3c4d/loss-curve.png" },
+      { line: 3, path: "research_log/assets/x-1a2b3c4d/a b.png" },
+      { line: 8, path: "plots/t.png" },
+    ]);
+  });
+
+  it("reads back what the service writes", () => {
+    const embedded = withPictures("Text.", [{ alt: "plot (1).png", fromLog: "research_log/assets/a-00000000/plot-1.png" }]);
+    expect(relativeImageLinks(embedded)).toEqual([{ line: 3, path: "research_log/assets/a-00000000/plot-1.png" }]);
   });
 });
