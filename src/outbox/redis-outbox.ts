@@ -242,5 +242,3 @@ export async function openRedisOutbox(options: RedisOutboxOptions): Promise<Redi
     },
   };
 }
-
-export { redactUrl };

@@ -6,7 +6,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RedisOutbox } from "../../src/outbox/redis-outbox.js";
-import { openRedisOutbox, redactUrl } from "../../src/outbox/redis-outbox.js";
+import { openRedisOutbox } from "../../src/outbox/redis-outbox.js";
+import { redactUrl } from "../../src/outbox/redis-url.js";
 import { OutboxError } from "../../src/outbox/outbox.js";
 import { createOutboxWorker } from "../../src/outbox/outbox-worker.js";
 import type { TestRedis } from "../support/redis-server.js";

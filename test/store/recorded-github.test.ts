@@ -5,7 +5,8 @@ import { createRequire } from "node:module";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createGitHubClient } from "../../src/store/github/client.js";
-import { createGitHubStore, gitBlobSha } from "../../src/store/github/contents-store.js";
+import { createGitHubStore } from "../../src/store/github/contents-store.js";
+import { gitBlobSha } from "../../src/store/github/blob-sha.js";
 import { mapError } from "../../src/store/github/errors.js";
 import { checkGitHubRequest, checkGitHubResponse } from "../support/github-validator.js";
 

@@ -37,8 +37,6 @@ interface CachedFile {
 
 type PutResponse = FileCommit;
 
-export { gitBlobSha };
-
 /**
  * A LogStore over the GitHub contents API. Reads and writes are cached, so a
  * burst of N entries costs one GET and N PUTs; a write against a stale sha
@@ -226,7 +224,6 @@ export function createGitHubStore(octokit: Octokit, target: GitHubTarget): LogSt
     signal,
     put,
     writeError: (error, branch) => writeError(error, branch),
-    blobSha: (text) => gitBlobSha(Buffer.from(text, "utf8")),
   };
   const writeViaPullRequest = async (base: string, text: string, baseVersion: string | undefined, message: string, files: readonly CommittedFile[]): Promise<WriteResult> => {
     try {

@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import type { Octokit } from "@octokit/rest";
 import type { CommittedFile, WriteResult } from "../log-store.js";
 import { AmbiguousWriteError, NotFoundError, StoreError, UnavailableError } from "../log-store.js";
+import { gitBlobSha } from "./blob-sha.js";
 import { describeFailure, isEmptyRepository, statusOf } from "./errors.js";
 
 export interface PullRequestContext {
@@ -21,8 +22,6 @@ export interface PullRequestContext {
   put(branch: string, text: string, sha: string | undefined, message: string, files: readonly CommittedFile[]): Promise<{ content: { sha: string } | null; commit: { sha?: string } }>;
   /** The store's mapping of a failed write (conflict, ambiguous, refused by a rule). */
   writeError(error: unknown, branch: string): StoreError;
-  /** The git blob sha of `text`, when GitHub does not say it. */
-  blobSha(text: string): string;
 }
 
 /**
@@ -92,7 +91,7 @@ export async function writeViaPullRequest(
     );
   }
   return {
-    version: written.content?.sha ?? context.blobSha(text),
+    version: written.content?.sha ?? gitBlobSha(Buffer.from(text, "utf8")),
     commit: written.commit.sha,
     url: pullRequestUrl,
     pullRequestUrl,
