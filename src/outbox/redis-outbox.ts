@@ -22,6 +22,7 @@ import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { messageOf } from "../error-details.js";
+import { releaseHeld } from "./redis-lease.js";
 import { redactUrl } from "./redis-url.js";
 import type { Outbox, OutboxJob, OutboxLogger } from "./outbox.js";
 import { OutboxError } from "./outbox.js";
@@ -78,10 +79,6 @@ redis.call('DEL', KEYS[1])
 redis.call('ZREM', KEYS[2], ARGV[1])
 if redis.call('GET', KEYS[3]) == ARGV[2] then redis.call('DEL', KEYS[3]) end
 return 1`;
-
-const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
 
 const DEFAULT_LEASE_MS = 30_000;
 const DEFAULT_DEDUPE_TTL_S = 24 * 60 * 60;
@@ -236,7 +233,7 @@ export async function openRedisOutbox(options: RedisOutboxOptions): Promise<Redi
     async close() {
       clearInterval(heartbeat);
       // What is left goes back at once: the other replicas need not wait for the leases to lapse.
-      for (const id of owned.keys()) await redis.eval(RELEASE, 1, key.lease(id), owner).catch(() => undefined);
+      for (const id of owned.keys()) await releaseHeld(redis, key.lease(id), owner);
       owned.clear();
       await redis.quit().catch(() => redis.disconnect());
     },

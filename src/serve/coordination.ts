@@ -9,6 +9,7 @@
 import type { Redis } from "ioredis";
 import { setTimeout as sleep } from "node:timers/promises";
 import { messageOf } from "../error-details.js";
+import { releaseHeld } from "../outbox/redis-lease.js";
 
 export interface Lease {
   /** Stops renewing (and trying), and gives the lease up if held. */
@@ -64,10 +65,6 @@ end
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
 return 0`;
 
-const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
-
 export function redisCoordinator(options: RedisCoordinatorOptions): Coordinator {
   const { redis, owner, log } = options;
   const prefix = options.prefix ?? "research-log:";
@@ -92,7 +89,7 @@ export function redisCoordinator(options: RedisCoordinatorOptions): Coordinator 
               return "ran";
             } finally {
               clearInterval(renew);
-              await redis.eval(RELEASE, 1, lock, owner).catch(() => undefined);
+              await releaseHeld(redis, lock, owner);
             }
           }
         } catch (error) {
@@ -125,7 +122,7 @@ export function redisCoordinator(options: RedisCoordinatorOptions): Coordinator 
             onAcquired().catch(async (error: unknown) => {
               log.warn(`coordination: starting what the ${name} lease guards failed (${messageOf(error)}); giving the lease up`);
               held = false;
-              await redis.eval(RELEASE, 1, key, owner).catch(() => undefined);
+              await releaseHeld(redis, key, owner);
             });
           }
         } catch (error) {
@@ -141,7 +138,7 @@ export function redisCoordinator(options: RedisCoordinatorOptions): Coordinator 
         async release() {
           stopped = true;
           if (timer !== undefined) clearTimeout(timer);
-          if (held) await redis.eval(RELEASE, 1, key, owner).catch(() => undefined);
+          if (held) await releaseHeld(redis, key, owner);
           held = false;
         },
       };
