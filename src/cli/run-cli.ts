@@ -1,5 +1,5 @@
 import { readFile, stat } from "node:fs/promises";
-import { basename, dirname, isAbsolute, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { Config, Env } from "../config.js";
 import { loadConfig } from "../config.js";
@@ -423,7 +423,7 @@ async function dispatch(argv: readonly string[], context: CliContext): Promise<n
         io.stderr(`research-log: ${store.description} does not exist yet (research-log add creates it)\n`);
         return EXIT.invalid;
       }
-      const problems = [...checkLog(text, { categories: service.categories }), ...(await missingPictures(text, store.description))].sort((a, b) => a.line - b.line);
+      const problems = [...checkLog(text, { categories: service.categories }), ...(await missingPictures(text, store.localFile))].sort((a, b) => a.line - b.line);
       for (const problem of problems) io.stderr(`${targetLogPath}:${problem.line}: ${problem.severity}: ${problem.message}\n`);
       const errors = problems.filter((p) => p.severity === "error").length;
       const warnings = problems.length - errors;
@@ -443,12 +443,11 @@ async function dispatch(argv: readonly string[], context: CliContext): Promise<n
 }
 
 /**
- * In a local checkout (the store's description is the log's absolute path),
- * a warning for each picture the log embeds by relative path that is not
+ * In a local checkout, a warning for each picture the log embeds by relative path that is not
  * there: a picture deleted by hand, or a commit that left it behind.
  */
-async function missingPictures(text: string, logFile: string): Promise<CheckProblem[]> {
-  if (!isAbsolute(logFile)) return [];
+async function missingPictures(text: string, logFile: string | undefined): Promise<CheckProblem[]> {
+  if (logFile === undefined) return [];
   const problems: CheckProblem[] = [];
   for (const { line, path } of relativeImageLinks(text)) {
     const found = await stat(resolve(dirname(logFile), path)).then((s) => s.isFile(), () => false);

@@ -101,6 +101,9 @@ export function observeStore(store: LogStore, name: string, health: Health): Log
       return store.description;
     },
     logPath: store.logPath,
+    get localFile() {
+      return store.localFile;
+    },
     read: (options) => report("read", store.read(options)),
     write: (text, base, commit) => report("write", store.write(text, base, commit)),
     withLock: (fn) => store.withLock(fn),

@@ -248,6 +248,9 @@ export function createLocalGitStore(options: LocalGitStoreOptions): LogStore {
       return checkoutFound?.absPath ?? join(repoDir, logPath);
     },
     logPath,
+    get localFile(): string | undefined {
+      return checkoutFound?.absPath;
+    },
 
     async read(): Promise<LogSnapshot> {
       const { absPath } = await checkout();

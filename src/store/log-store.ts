@@ -61,6 +61,8 @@ export interface LogStore {
   readonly description: string;
   /** The log's path inside the repository (`LOG_PATH`): files committed with it are placed relative to it. */
   readonly logPath: string;
+  /** The log file on this machine (known once read), for a store over a local checkout; undefined for a remote one. */
+  readonly localFile?: string | undefined;
   /** @throws StoreError subclasses on failure. */
   read(options?: ReadOptions): Promise<LogSnapshot>;
   /**
