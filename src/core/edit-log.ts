@@ -30,6 +30,11 @@ function endsWithBlankLine(text: string, from: number): boolean {
   return j < from || text.charCodeAt(j) === 10;
 }
 
+/** The GitHub anchor of a finding's heading before any repeat suffix (`-1`): its id when the heading is unique. */
+export function anchorOf(finding: Finding): string {
+  return slugify(headingText(formatHeading(finding)));
+}
+
 /** The entry that holds this finding already (same date, title, finding and impact), if any. */
 function findDuplicate(text: string, index: LogIndex, finding: Finding): IndexedEntry | undefined {
   return index.entries.find((indexed) => {
@@ -52,7 +57,7 @@ export function appendEntry(
   finding: Finding,
   options: AppendOptions = {},
 ): { ok: true; text: string; changed: boolean; id: string } {
-  const headingBase = slugify(headingText(formatHeading(finding)));
+  const headingBase = anchorOf(finding);
   const bom = text !== undefined && text.charCodeAt(0) === 0xfeff;
   if (text === undefined || text === "" || text === "\ufeff") {
     const slugger = new HeadingSlugger();

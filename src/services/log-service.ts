@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
-import { formatEntry, formatHeading } from "../core/format-entry.js";
+import { formatEntry } from "../core/format-entry.js";
 import { assetPaths, checkImages, DEFAULT_IMAGE_LIMITS, withPictures } from "../core/images.js";
 import type { AcceptedImage, ImageLimits, OfferedFile } from "../core/images.js";
-import { headingText, slugify } from "../core/slugify.js";
-import { appendEntry, setActionItem, setStatus } from "../core/edit-log.js";
+import { anchorOf, appendEntry, setActionItem, setStatus } from "../core/edit-log.js";
 import { editEntry as rewriteEntry, entryForEdit, formInputOf } from "../core/edit-entry.js";
 import { filterEntries } from "../core/filter-entries.js";
 import { normalizeFinding } from "../core/normalize-finding.js";
@@ -395,5 +394,5 @@ export function createLogService(options: LogServiceOptions): LogService {
 function pictureFolder(finding: Finding, images: readonly AcceptedImage[]): string {
   const hash = createHash("sha256");
   for (const image of images) hash.update(`${image.name}\0${image.bytes.length}\0`).update(image.bytes);
-  return `${slugify(headingText(formatHeading(finding)))}-${hash.digest("hex").slice(0, 8)}`;
+  return `${anchorOf(finding)}-${hash.digest("hex").slice(0, 8)}`;
 }
